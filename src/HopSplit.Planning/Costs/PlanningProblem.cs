@@ -1,0 +1,100 @@
+using HopSplit.Planning.Model;
+
+namespace HopSplit.Planning.Costs;
+
+/// <summary>
+/// A model, a network and a job, with the prefix sums every cost query needs. All stage costs
+/// (MODEL.md sections 4 and 6) come from here, so the solver, the evaluator and the baselines
+/// compute bit-identical numbers for the same stage.
+/// </summary>
+public sealed class PlanningProblem
+{
+    private readonly double[] _forwardPrefix;   // sum of rho over layers [0, i)
+    private readonly double[] _backwardPrefix;  // sum of w over layers [0, i)
+    private readonly double[] _paramPrefix;     // sum of p over layers [0, i)
+    private readonly double[] _activationPrefix; // sum of a over layers [0, i)
+
+    public PlanningProblem(ModelCosts model, Network network, TrainingJob job)
+    {
+        if (model.LayerCount == 0) throw new ArgumentException("the model has no layers", nameof(model));
+        if (job.BatchSize < 1) throw new ArgumentException("the batch size must be at least 1", nameof(job));
+        Model = model;
+        Network = network;
+        Job = job;
+        var n = model.LayerCount;
+        _forwardPrefix = new double[n + 1];
+        _backwardPrefix = new double[n + 1];
+        _paramPrefix = new double[n + 1];
+        _activationPrefix = new double[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            var layer = model.Layers[i];
+            _forwardPrefix[i + 1] = _forwardPrefix[i] + layer.ForwardFlops;
+            _backwardPrefix[i + 1] = _backwardPrefix[i] + layer.BackwardFlops;
+            _paramPrefix[i + 1] = _paramPrefix[i] + layer.Parameters;
+            _activationPrefix[i + 1] = _activationPrefix[i] + layer.OutputElements;
+        }
+    }
+
+    public ModelCosts Model { get; }
+    public Network Network { get; }
+    public TrainingJob Job { get; }
+
+    public int LayerCount => Model.LayerCount;
+    public int NodeCount => Network.Nodes.Count;
+    public int BatchSize => Job.BatchSize;
+
+    public bool CanCompute(int node) => Network.Nodes[node].Flops > 0;
+
+    /// <summary>Forward and backward seconds of layers first..last on node for a micro-batch of size b.</summary>
+    public StageTime ComputeTime(int node, int first, int last, int b)
+    {
+        var device = Network.Nodes[node];
+        var forward = b * (_forwardPrefix[last + 1] - _forwardPrefix[first]) / device.Flops + device.OverheadSeconds;
+        var backward = b * (_backwardPrefix[last + 1] - _backwardPrefix[first]) / device.Flops + device.OverheadSeconds;
+        return new StageTime(forward, backward);
+    }
+
+    /// <summary>Stage cost c = F + G of a compute stage (the quantity the solver thresholds).</summary>
+    public double ComputeCost(int node, int first, int last, int b) => ComputeTime(node, first, last, b).Cost;
+
+    /// <summary>Forward (= backward) seconds to move the cut after <paramref name="cutLayer"/> over a link.</summary>
+    public double TransferSeconds(int link, int cutLayer, int b)
+    {
+        var l = Network.Links[link];
+        return b * Model.Layers[cutLayer].OutputElements * Model.BytesPerElement * 8 / l.BitsPerSecond + l.LatencySeconds;
+    }
+
+    /// <summary>Forward and backward seconds of a link stage: activations one way, gradients back, half duplex.</summary>
+    public StageTime LinkTime(int link, int cutLayer, int b)
+    {
+        var t = TransferSeconds(link, cutLayer, b);
+        return new StageTime(t, t);
+    }
+
+    public double LinkCost(int link, int cutLayer, int b) => LinkTime(link, cutLayer, b).Cost;
+
+    /// <summary>Bytes node must hold for layers first..last (MODEL.md section 6, A = B).</summary>
+    public double MemoryBytes(int first, int last)
+    {
+        var e = Model.BytesPerElement;
+        var parameters = _paramPrefix[last + 1] - _paramPrefix[first];
+        var activations = Model.InputElementsOf(first) + (_activationPrefix[last + 1] - _activationPrefix[first]);
+        return Job.StateFactor * e * parameters + e * Job.BatchSize * activations;
+    }
+
+    public bool Fits(int node, int first, int last) => MemoryBytes(first, last) <= Network.Nodes[node].MemoryBytes;
+
+    /// <summary>Total forward plus backward FLOPs per sample of layers first..last.</summary>
+    public double WorkFlops(int first, int last) =>
+        (_forwardPrefix[last + 1] - _forwardPrefix[first]) + (_backwardPrefix[last + 1] - _backwardPrefix[first]);
+
+    /// <summary>M = ceil(B / b).</summary>
+    public int MicroBatches(int b) => Job.MicroBatchesFor(b);
+}
+
+/// <summary>Forward and backward seconds of one stage for one micro-batch.</summary>
+public readonly record struct StageTime(double Forward, double Backward)
+{
+    public double Cost => Forward + Backward;
+}

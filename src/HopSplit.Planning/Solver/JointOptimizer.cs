@@ -1,0 +1,66 @@
+using HopSplit.Planning.Costs;
+using HopSplit.Planning.MicroBatch;
+
+namespace HopSplit.Planning.Solver;
+
+/// <summary>One round of the alternation: the plan solved for b, then the micro-batch size re-chosen for it.</summary>
+public sealed record AlternationStep(int SolvedFor, PlanShape Shape, int NextMicroBatchSize, double Latency);
+
+/// <summary>A jointly optimized plan shape and micro-batch size.</summary>
+public sealed record JointResult(PlanShape Shape, int MicroBatchSize, double Latency, IReadOnlyList<AlternationStep> Steps);
+
+/// <summary>The joint problem over plans and b (MODEL.md section 8).</summary>
+public static class JointOptimizer
+{
+    /// <summary>
+    /// Alternates MSP for a fixed b with the closed-form b for a fixed plan, from b = start (default B),
+    /// until the plan and b repeat or T stops falling. Null when no plan is feasible.
+    /// </summary>
+    public static JointResult? Alternate(MspSolver solver, int? start = null) =>
+        Alternate(solver.Problem, b => solver.Solve(b)?.Shape, start);
+
+    /// <summary>The same alternation around any plan-for-b rule (used by the bottleneck-only baseline).</summary>
+    public static JointResult? Alternate(PlanningProblem problem, Func<int, PlanShape?> planFor, int? start = null)
+    {
+        var b = start ?? problem.BatchSize;
+        var steps = new List<AlternationStep>();
+        JointResult? best = null;
+        var seen = new HashSet<(PlanShape, int)>();
+        while (true)
+        {
+            var shape = planFor(b);
+            if (shape is null) return best;
+            var choice = MicroBatchOptimizer.Optimize(problem, shape);
+            steps.Add(new AlternationStep(b, shape, choice.MicroBatchSize, choice.Latency));
+            if (best is not null && !(choice.Latency < best.Latency)) break;
+            best = new JointResult(shape, choice.MicroBatchSize, choice.Latency, steps);
+            if (!seen.Add((shape, choice.MicroBatchSize)) || choice.MicroBatchSize == b) break;
+            b = choice.MicroBatchSize;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Exact joint optimum: for a fixed M every stage cost grows with b, so only the smallest b giving
+    /// each M = ceil(B / b) can be optimal; solve MSP at each of those and keep the best.
+    /// </summary>
+    public static JointResult? Exact(MspSolver solver)
+    {
+        var problem = solver.Problem;
+        var steps = new List<AlternationStep>();
+        JointResult? best = null;
+        var previousM = -1;
+        for (var b = 1; b <= problem.BatchSize; b++)
+        {
+            var m = problem.MicroBatches(b);
+            if (m == previousM) continue;
+            previousM = m;
+            var result = solver.Solve(b);
+            if (result is null) return null; // memory does not depend on b: infeasible for every b
+            steps.Add(new AlternationStep(b, result.Shape, b, result.Latency));
+            if (best is null || result.Latency < best.Latency)
+                best = new JointResult(result.Shape, b, result.Latency, steps);
+        }
+        return best is null ? null : best with { Steps = steps };
+    }
+}
