@@ -1,0 +1,1 @@
+return HopSplit.Cli.HopSplitApp.Run(args, Console.Out, Console.Error);

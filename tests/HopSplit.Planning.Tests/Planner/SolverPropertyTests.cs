@@ -1,0 +1,152 @@
+using CsCheck;
+using HopSplit.Planning.Baselines;
+using HopSplit.Planning.Costs;
+using HopSplit.Planning.MicroBatch;
+using HopSplit.Planning.Solver;
+using Xunit.Abstractions;
+
+namespace HopSplit.Planning.Tests.Planner;
+
+/// <summary>The solver against exhaustive enumeration of every plan, on thousands of random instances.</summary>
+public class SolverPropertyTests(ITestOutputHelper output)
+{
+    private static void AssertClose(double expected, double actual, Instance instance, string what)
+    {
+        if (double.IsPositiveInfinity(expected) && double.IsPositiveInfinity(actual)) return;
+        var tolerance = 1e-9 * Math.Max(1, Math.Abs(expected));
+        Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:R}, got {actual:R}\n{instance}");
+    }
+
+    [Fact]
+    public void Fixed_b_solver_matches_exhaustive_search()
+    {
+        var revisits = 0;
+        RandomInstances.Gen(maxLayers: 12, maxNodes: 7, maxBatch: 64).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var solver = new MspSolver(problem);
+            var solved = solver.Solve(b);
+            var exhaustive = ExhaustivePlanner.Best(problem, b);
+            Assert.True((solved is null) == (exhaustive.Shape is null), $"feasibility differs (solver {(solved is null ? "none" : "found")})\n{instance}");
+            if (solved is null) return;
+            AssertValidPlan(problem, solved.Shape, instance);
+            AssertClose(exhaustive.Latency, solved.Latency, instance, $"optimal T at b = {b}");
+            AssertClose(Objective.Latency(problem, solved.Shape, b), solved.Latency, instance, "reported T");
+            if (solver.Statistics.RevisitFallbacks > 0) Interlocked.Increment(ref revisits);
+        }, iter: 3000, threads: 1, seed: "0000Planner01");
+        output.WriteLine($"instances that needed the simple-path search: {revisits} of 3000");
+    }
+
+    [Fact]
+    public void Sequential_is_the_min_sum_plan_at_b_equal_B()
+    {
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var sequential = BaselinePlanners.Sequential(problem);
+            var exhaustive = ExhaustivePlanner.Best(problem, problem.BatchSize);
+            Assert.Equal(exhaustive.Shape is null, sequential is null);
+            if (sequential is null) return;
+            AssertClose(exhaustive.Latency, Objective.Latency(problem, sequential.Value.Shape, problem.BatchSize), instance, "sequential T");
+        }, iter: 1000, threads: 1, seed: "0000Planner02");
+    }
+
+    [Fact]
+    public void Bottleneck_only_finds_the_smallest_possible_bottleneck()
+    {
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var smallest = double.PositiveInfinity;
+            ExhaustivePlanner.Enumerate(problem, shape =>
+                smallest = Math.Min(smallest, shape.Stages().Max(s => s.Time(problem, b).Cost)));
+            var found = new MspSolver(problem).SolveBottleneck(b);
+            Assert.Equal(double.IsPositiveInfinity(smallest), found is null);
+            if (found is null) return;
+            AssertValidPlan(problem, found.Shape, instance);
+            AssertClose(smallest, found.Max, instance, "smallest bottleneck");
+        }, iter: 1000, threads: 1, seed: "0000Planner03");
+    }
+
+    [Fact]
+    public void Closed_form_micro_batch_matches_a_scan_of_every_b()
+    {
+        RandomInstances.Gen(maxLayers: 8, maxNodes: 5, maxBatch: 512).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var shape = BaselinePlanners.Sequential(problem)?.Shape;
+            if (shape is null) return;
+            var choice = MicroBatchOptimizer.Optimize(problem, shape);
+            var scan = ExhaustivePlanner.ScanMicroBatch(problem, shape);
+            AssertClose(scan.Latency, choice.Latency, instance, $"best T over b (closed form chose {choice.MicroBatchSize}, scan {scan.MicroBatchSize})");
+        }, iter: 3000, threads: 1, seed: "0000Planner04");
+    }
+
+    [Fact]
+    public void Exact_joint_mode_matches_exhaustive_search_and_alternation_never_beats_it()
+    {
+        var gaps = new List<double>();
+        RandomInstances.Gen(maxLayers: 8, maxNodes: 5, maxBatch: 24).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var solver = new MspSolver(problem);
+            var exact = JointOptimizer.Exact(solver);
+            var exhaustive = ExhaustivePlanner.BestJoint(problem);
+            Assert.Equal(exhaustive.Shape is null, exact is null);
+            if (exact is null) return;
+            AssertClose(exhaustive.Latency, exact.Latency, instance, "joint optimum");
+            var alternating = JointOptimizer.Alternate(solver)!;
+            Assert.True(alternating.Latency >= exact.Latency * (1 - 1e-12), $"alternation beat the exact optimum\n{instance}");
+            AssertClose(Objective.Latency(problem, alternating.Shape, alternating.MicroBatchSize), alternating.Latency, instance, "alternating T");
+            lock (gaps) gaps.Add(alternating.Latency / exact.Latency - 1);
+        }, iter: 1000, threads: 1, seed: "0000Planner05");
+        gaps.Sort();
+        var optimal = gaps.Count(g => g <= 1e-12);
+        output.WriteLine($"alternating vs exact joint over {gaps.Count} feasible instances: optimal in {optimal} " +
+                         $"({100.0 * optimal / gaps.Count:0.0}%), median gap {gaps[gaps.Count / 2]:P3}, " +
+                         $"95th percentile {gaps[(int)(gaps.Count * 0.95)]:P3}, max {gaps[^1]:P3}");
+    }
+
+    /// <summary>A plan of MODEL.md section 3: a simple path from the source, contiguous segments in path order.</summary>
+    internal static void AssertValidPlan(PlanningProblem problem, PlanShape shape, object context)
+    {
+        var network = problem.Network;
+        Assert.True(shape.PathNodes.Distinct().Count() == shape.PathNodes.Count, $"path revisits a node\n{context}");
+        Assert.Equal(network.SourceIndex, shape.PathNodes[0]);
+        Assert.Equal(shape.Segments[^1].Node, shape.PathNodes[^1]);
+        if (network.SinkIndex >= 0) Assert.Equal(network.SinkIndex, shape.Segments[^1].Node);
+        Assert.Equal(network.SourceIndex, shape.Segments[0].Node);
+        Assert.Equal(0, shape.Segments[0].FirstLayer);
+        Assert.Equal(problem.LayerCount - 1, shape.Segments[^1].LastLayer);
+        var position = -1;
+        for (var s = 0; s < shape.Segments.Count; s++)
+        {
+            var segment = shape.Segments[s];
+            Assert.True(segment.FirstLayer <= segment.LastLayer, $"empty segment\n{context}");
+            if (s > 0) Assert.Equal(shape.Segments[s - 1].LastLayer + 1, segment.FirstLayer);
+            Assert.True(problem.CanCompute(segment.Node), $"segment on a relay\n{context}");
+            Assert.True(problem.Fits(segment.Node, segment.FirstLayer, segment.LastLayer), $"segment does not fit\n{context}");
+            var next = IndexOf(shape.PathNodes, segment.Node);
+            Assert.True(next > position, $"segments out of path order\n{context}");
+            position = next;
+        }
+        for (var i = 0; i < shape.PathLinks.Count; i++)
+        {
+            var link = network.Links[shape.PathLinks[i]];
+            var from = network.Nodes[shape.PathNodes[i]].Id;
+            var to = network.Nodes[shape.PathNodes[i + 1]].Id;
+            Assert.True((link.From == from && link.To == to) || (!link.Directed && link.From == to && link.To == from), $"link {i} does not join its nodes\n{context}");
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<int> list, int value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value) return i;
+        }
+        return -1;
+    }
+}
