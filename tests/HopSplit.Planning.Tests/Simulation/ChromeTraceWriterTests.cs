@@ -1,0 +1,103 @@
+using System.Text.Json;
+using HopSplit.Planning.Model;
+using HopSplit.Planning.Simulation;
+using Xunit;
+
+namespace HopSplit.Planning.Tests.Simulation;
+
+public class ChromeTraceWriterTests
+{
+    [Fact]
+    public void Trace_has_one_complete_event_per_task_and_names_every_track()
+    {
+        var problem = Workloads.SampleProblem();
+        var plan = Planner.Plan(problem, new PlannerOptions(MicroBatchSize: 8));
+        var result = PipelineSimulator.Run(plan, ScheduleKind.OneFOneB);
+
+        using var trace = Parse(result);
+
+        var events = trace.RootElement.GetProperty("traceEvents").EnumerateArray().ToArray();
+        var complete = events.Where(e => e.GetProperty("ph").GetString() == "X").ToArray();
+        var metadata = events.Where(e => e.GetProperty("ph").GetString() == "M").ToArray();
+        Assert.Equal(events.Length, complete.Length + metadata.Length);
+        Assert.Equal(2 * plan.Stages.Count * plan.MicroBatches, complete.Length);
+
+        var process = Assert.Single(metadata, e => e.GetProperty("name").GetString() == "process_name");
+        Assert.Equal("HopSplit 1f1b simulation", process.GetProperty("args").GetProperty("name").GetString());
+
+        var trackNames = metadata
+            .Where(e => e.GetProperty("name").GetString() == "thread_name")
+            .ToDictionary(e => e.GetProperty("tid").GetInt32(), e => e.GetProperty("args").GetProperty("name").GetString());
+        Assert.Equal(result.Resources.Select(r => r.ResourceName), trackNames.Values);
+        Assert.Contains("node phone", trackNames.Values);
+        Assert.Contains("link phone->ap", trackNames.Values);
+        Assert.All(complete, e => Assert.True(trackNames.ContainsKey(e.GetProperty("tid").GetInt32())));
+    }
+
+    [Fact]
+    public void Complete_events_carry_times_in_microseconds_and_the_task_in_args()
+    {
+        var result = PipelineSimulator.Run(Workloads.Uniform(3, (1, 2), (3, 1)), ScheduleKind.GPipe);
+
+        using var trace = Parse(result);
+
+        var complete = trace.RootElement.GetProperty("traceEvents").EnumerateArray()
+            .Where(e => e.GetProperty("ph").GetString() == "X").ToArray();
+        Assert.Equal(result.Timeline.Count, complete.Length);
+        for (var i = 0; i < complete.Length; i++)
+        {
+            var task = result.Timeline[i];
+            var e = complete[i];
+            var args = e.GetProperty("args");
+            Assert.Equal(task.StartSeconds * 1e6, e.GetProperty("ts").GetDouble());
+            Assert.Equal(task.DurationSeconds * 1e6, e.GetProperty("dur").GetDouble());
+            Assert.Equal(1, e.GetProperty("pid").GetInt32());
+            Assert.Equal(task.StageIndex, args.GetProperty("stage").GetInt32());
+            Assert.Equal(task.MicroBatch, args.GetProperty("microBatch").GetInt32());
+            Assert.Equal(task.Direction == TaskDirection.Forward ? "forward" : "backward", args.GetProperty("direction").GetString());
+        }
+        // Stage 0's last backward, B2, runs 15-17 s (see HandComputedSimulationTests).
+        var lastBackward = complete.Single(e => e.GetProperty("name").GetString() == "B2" && e.GetProperty("args").GetProperty("stage").GetInt32() == 0);
+        Assert.Equal(15e6, lastBackward.GetProperty("ts").GetDouble());
+        Assert.Equal(2e6, lastBackward.GetProperty("dur").GetDouble());
+    }
+
+    [Fact]
+    public void Trace_can_be_written_to_a_file()
+    {
+        var result = PipelineSimulator.Run(Workloads.Uniform(2, (1, 1), (2, 2)), ScheduleKind.GPipe);
+        var path = Path.Combine(Path.GetTempPath(), $"hopsplit-{Guid.NewGuid():N}.trace.json");
+        try
+        {
+            ChromeTraceWriter.Write(result, path);
+
+            using var trace = JsonDocument.Parse(File.ReadAllText(path));
+            Assert.Equal(8, trace.RootElement.GetProperty("traceEvents").EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Writing_leaves_the_stream_open_and_is_deterministic()
+    {
+        var result = PipelineSimulator.Run(Workloads.Random(new Random(5), raggedLast: true), ScheduleKind.OneFOneB);
+        using var first = new MemoryStream();
+        using var second = new MemoryStream();
+
+        ChromeTraceWriter.Write(result, first);
+        ChromeTraceWriter.Write(result, second);
+
+        Assert.True(first.CanWrite);
+        Assert.Equal(first.ToArray(), second.ToArray());
+    }
+
+    private static JsonDocument Parse(SimulationResult result)
+    {
+        using var stream = new MemoryStream();
+        ChromeTraceWriter.Write(result, stream);
+        return JsonDocument.Parse(stream.ToArray());
+    }
+}
