@@ -137,6 +137,9 @@ public sealed class MspSolver
         return (shape, sum, max);
     }
 
+    /// <summary>How many distinct stage costs exist at b: the Dijkstra runs plain threshold enumeration would make.</summary>
+    public int DistinctStageCostCount(int b) => DistinctStageCosts(b).Length;
+
     private double[] DistinctStageCosts(int b)
     {
         var costs = new List<double>();

@@ -1,7 +1,7 @@
 using HopSplit.Planning.Baselines;
 using HopSplit.Planning.Solver;
 
-namespace HopSplit.Planning.Tests.Planner;
+namespace HopSplit.Planning.Tests.Plans;
 
 /// <summary>MODEL.md section 11's worked example, reproduced to the microsecond.</summary>
 public class WorkedExampleTests
@@ -11,7 +11,7 @@ public class WorkedExampleTests
     [Fact]
     public void Sequential_baseline_matches_the_worked_example()
     {
-        var plan = HopSplit.Planning.Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(PlanningAlgorithm.Sequential));
+        var plan = Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(PlanningAlgorithm.Sequential));
         Assert.Equal(64, plan.MicroBatchSize);
         Assert.Equal(1.785904, plan.LatencySeconds, 9);
         Assert.Equal(["phone", "ap", "edge", "cloud"], plan.Path);
@@ -21,7 +21,7 @@ public class WorkedExampleTests
     [Fact]
     public void Fixed_micro_batch_of_eight_matches_the_worked_example()
     {
-        var plan = HopSplit.Planning.Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(MicroBatchSize: 8));
+        var plan = Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(MicroBatchSize: 8));
         Assert.Equal(8, plan.MicroBatches);
         Assert.Equal(0.953008, plan.LatencySeconds, 9);
         Assert.Equal("phone[0..0] edge[1..1] cloud[2..3]", Segments(plan));
@@ -32,7 +32,7 @@ public class WorkedExampleTests
     [InlineData(JointMode.Exact)]
     public void Joint_optimum_is_b_two(JointMode mode)
     {
-        var plan = HopSplit.Planning.Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(Joint: mode));
+        var plan = Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(Joint: mode));
         Assert.Equal(2, plan.MicroBatchSize);
         Assert.Equal(0.896752, plan.LatencySeconds, 9);
         Assert.Equal("phone[0..0] edge[1..1] cloud[2..3]", Segments(plan));
@@ -60,7 +60,7 @@ public class WorkedExampleTests
     [Fact]
     public void Stages_list_every_hop_with_its_times()
     {
-        var plan = HopSplit.Planning.Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(MicroBatchSize: 8));
+        var plan = Planner.Plan(Examples.TinyOnCampus(), new PlannerOptions(MicroBatchSize: 8));
         Assert.Equal(["phone", "phone->ap", "ap->edge", "edge", "edge->cloud", "cloud"], plan.Stages.Select(s => s.Id));
         // phone: 8 * 1e7 / 1e10 + 0.001 forward, 8 * 2e7 / 1e10 + 0.001 backward.
         Assert.Equal(0.009, plan.Stages[0].ForwardSeconds, 12);

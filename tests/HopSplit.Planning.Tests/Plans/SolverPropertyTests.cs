@@ -5,7 +5,7 @@ using HopSplit.Planning.MicroBatch;
 using HopSplit.Planning.Solver;
 using Xunit.Abstractions;
 
-namespace HopSplit.Planning.Tests.Planner;
+namespace HopSplit.Planning.Tests.Plans;
 
 /// <summary>The solver against exhaustive enumeration of every plan, on thousands of random instances.</summary>
 public class SolverPropertyTests(ITestOutputHelper output)

@@ -4,7 +4,7 @@ using CsCheck;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Model;
 
-namespace HopSplit.Planning.Tests.Planner;
+namespace HopSplit.Planning.Tests.Plans;
 
 public enum Topology { Chain, Tree, Mesh }
 

@@ -1,0 +1,33 @@
+using BenchmarkDotNet.Attributes;
+using HopSplit.Planning.Costs;
+using HopSplit.Planning.Solver;
+
+namespace HopSplit.Benchmarks;
+
+/// <summary>Planning time for a fixed micro-batch size and for the joint problem.</summary>
+[MemoryDiagnoser]
+public class PlannerBenchmarks
+{
+    private PlanningProblem _problem = null!;
+
+    [Params(16, 64, 200)]
+    public int Layers { get; set; }
+
+    [Params(4, 16, 64)]
+    public int Nodes { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes);
+
+    /// <summary>Optimal MSP at b = 8 (M = 8).</summary>
+    [Benchmark]
+    public MspResult? FixedMicroBatch() => new MspSolver(_problem).Solve(8);
+
+    /// <summary>The paper's alternation of MSP and the closed-form micro-batch size, from b = B.</summary>
+    [Benchmark]
+    public JointResult? Alternating() => JointOptimizer.Alternate(new MspSolver(_problem));
+
+    /// <summary>Exact joint optimum: MSP for every distinct number of micro-batches.</summary>
+    [Benchmark]
+    public JointResult? ExactJoint() => JointOptimizer.Exact(new MspSolver(_problem));
+}

@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using HopSplit.Benchmarks;
+
+// `dotnet run -c Release --project tests/HopSplit.Benchmarks -- pruning` prints how many shortest-path
+// runs the threshold pruning saves; anything else goes to BenchmarkDotNet (e.g. --filter '*').
+if (args.Length > 0 && args[0] == "pruning")
+{
+    PruningReport.Print(Console.Out);
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);
+return 0;
