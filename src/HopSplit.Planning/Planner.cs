@@ -78,18 +78,26 @@ public static class Planner
         (PlanShape, int)? result;
         if (options.MicroBatchSize is { } b)
         {
-            result = solver.Solve(b) is { } r ? (r.Shape, b) : null;
+            var fixedB = solver.Solve(b);
+            result = fixedB is null ? null : (fixedB.Shape, b);
+            if (fixedB is { ProvenOptimal: false })
+                notes.Add($"not proven optimal: the plan is at most {fixedB.OptimalityGap:P1} above a certified lower bound " +
+                          "(the search for a path that visits no node twice stopped at its budget)");
         }
         else
         {
             var joint = options.Joint == JointMode.Exact ? JointOptimizer.Exact(solver) : JointOptimizer.Alternate(solver);
             result = joint is null ? null : (joint.Shape, joint.MicroBatchSize);
         }
-        if (solver.Statistics.RevisitFallbacks > 0)
+        var statistics = solver.Statistics;
+        if (statistics.RevisitedNodes.Count > 0)
         {
-            notes.Add($"the relaxed shortest walk revisited {string.Join(", ", solver.Statistics.RevisitedNodes.Select(n => $"'{n}'"))} " +
-                      $"at {solver.Statistics.RevisitFallbacks} threshold(s); the exact simple-path search was used there");
+            notes.Add($"shortest walks came back to {string.Join(", ", statistics.RevisitedNodes.Select(n => $"'{n}'"))}, which a plan may not do; " +
+                      "the search tracked visits to those nodes so the plan's path is simple and still optimal" +
+                      (statistics.BranchAndBoundSearches > 0 ? $" ({statistics.BranchAndBoundSearches} subproblem(s) by branch and bound)" : ""));
         }
+        if (statistics.UnprovenSubproblems > 0 && options.MicroBatchSize is null)
+            notes.Add($"{statistics.UnprovenSubproblems} subproblem(s) stopped at the search budget: the plan is the best found, not proven optimal");
         return result;
     }
 

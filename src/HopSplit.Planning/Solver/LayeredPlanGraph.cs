@@ -1,4 +1,5 @@
 using HopSplit.Planning.Costs;
+using HopSplit.Planning.Model;
 
 namespace HopSplit.Planning.Solver;
 
@@ -10,45 +11,52 @@ namespace HopSplit.Planning.Solver;
 /// carry a whole segment's stage cost; link edges keep the level and carry a link stage's cost.
 /// Compute edges only go up a level, so heap Dijkstra runs once per level over the link edges.
 /// Only edges whose cost is below <c>limit</c> exist: that is the threshold of the bottleneck-aware
-/// shortest path. The walk found may revisit a node; callers check <see cref="Walk.IsSimple"/>.
+/// shortest path.
+/// <para>
+/// Without tracked nodes the search is a relaxation: a walk may leave a node and come back to it.
+/// Every tracked node adds a bit to the state (has the walk been there?), which forbids revisiting
+/// it; the solver tracks exactly the nodes that relaxed walks revisit (decremental state-space
+/// relaxation), so the state space grows only as far as the instance needs.
+/// </para>
 /// </summary>
 internal sealed class LayeredPlanGraph
 {
     private readonly PlanningProblem _problem;
     private readonly int _layers;
     private readonly int _nodes;
-    private readonly double[] _arr;
-    private readonly double[] _dep;
-    private readonly int[] _depFromLevel;
-    private readonly int[] _arrFromNode;
-    private readonly int[] _arrFromLink;
-    private readonly bool[] _arrFromDeparture;
+    private readonly int[] _bitOf;
     private readonly PriorityQueue<int, double> _heap = new();
+    private int _masks;
+    private double[] _arr = [];
+    private double[] _dep = [];
+    private int[] _depFromLevel = [];
+    private int[] _arrFrom = [];
+    private int[] _arrFromLink = [];
+    private bool[] _arrFromDeparture = [];
 
     public LayeredPlanGraph(PlanningProblem problem)
     {
         _problem = problem;
         _layers = problem.LayerCount;
         _nodes = problem.NodeCount;
-        var size = (_layers + 1) * _nodes;
-        _arr = new double[size];
-        _dep = new double[size];
-        _depFromLevel = new int[size];
-        _arrFromNode = new int[size];
-        _arrFromLink = new int[size];
-        _arrFromDeparture = new bool[size];
+        _bitOf = new int[_nodes];
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
     public enum PathMeasure { Sum, Max }
 
-    /// <summary>Relaxed optimum (walks allowed) over edges with cost &lt; limit. Infinity when none exists.</summary>
-    public double Solve(int b, double limit, PathMeasure measure, out Walk? walk)
+    /// <summary>States for one tracked-node set: what the memory budget of the caller is measured in.</summary>
+    public long StatesFor(int trackedNodes) => (long)(_layers + 1) * _nodes << trackedNodes;
+
+    /// <summary>
+    /// The optimum over edges with cost &lt; limit among walks that visit no tracked node twice.
+    /// Infinity (and a null walk) when none exists.
+    /// </summary>
+    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, out Walk? walk)
     {
-        Array.Fill(_arr, double.PositiveInfinity);
-        Array.Fill(_dep, double.PositiveInfinity);
+        Prepare(tracked);
         var source = _problem.Network.SourceIndex;
-        _arr[source] = 0;
+        _arr[State(0, Bit(source), source)] = 0;
         for (var j = 0; j <= _layers; j++)
         {
             if (j >= 1 && j < _layers) RelaxLinks(j, b, limit, measure);
@@ -62,95 +70,128 @@ internal sealed class LayeredPlanGraph
             return double.PositiveInfinity;
         }
         walk = Reconstruct(end);
-        return _dep[_layers * _nodes + end];
+        return _dep[end];
     }
+
+    private void Prepare(IReadOnlyList<int> tracked)
+    {
+        Array.Fill(_bitOf, -1);
+        for (var i = 0; i < tracked.Count; i++) _bitOf[tracked[i]] = i;
+        _masks = 1 << tracked.Count;
+        var size = (_layers + 1) * _masks * _nodes;
+        if (_arr.Length != size)
+        {
+            _arr = new double[size];
+            _dep = new double[size];
+            _depFromLevel = new int[size];
+            _arrFrom = new int[size];
+            _arrFromLink = new int[size];
+            _arrFromDeparture = new bool[size];
+        }
+        Array.Fill(_arr, double.PositiveInfinity);
+        Array.Fill(_dep, double.PositiveInfinity);
+    }
+
+    private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];
+
+    private int State(int level, int mask, int node) => (level * _masks + mask) * _nodes + node;
 
     private static double Combine(double distance, double cost, PathMeasure measure) =>
         measure == PathMeasure.Sum ? distance + cost : Math.Max(distance, cost);
 
+    /// <summary>Relaxes a link edge into Arr(level, mask + to); false when it would revisit a tracked node.</summary>
+    private bool TryRelaxLink(int level, int fromState, double distance, int mask, LinkHop hop, double cost, bool fromDeparture, PathMeasure measure, out int target, out double candidate)
+    {
+        var bit = Bit(hop.To);
+        target = -1;
+        candidate = 0;
+        if ((mask & bit) != 0) return false;
+        candidate = Combine(distance, cost, measure);
+        target = State(level, mask | bit, hop.To);
+        if (!(candidate < _arr[target])) return false;
+        _arr[target] = candidate;
+        _arrFrom[target] = fromState;
+        _arrFromLink[target] = hop.Link;
+        _arrFromDeparture[target] = fromDeparture;
+        return true;
+    }
+
     private void RelaxLinks(int level, int b, double limit, PathMeasure measure)
     {
         var network = _problem.Network;
-        var offset = level * _nodes;
         var cut = level - 1;
         _heap.Clear();
+        for (var mask = 0; mask < _masks; mask++)
         for (var u = 0; u < _nodes; u++)
         {
-            var from = _dep[offset + u];
-            if (double.IsPositiveInfinity(from)) continue;
+            var from = State(level, mask, u);
+            var distance = _dep[from];
+            if (double.IsPositiveInfinity(distance)) continue;
             foreach (var hop in network.Outgoing(u))
             {
                 var cost = _problem.LinkCost(hop.Link, cut, b);
-                if (!(cost < limit)) continue;
-                var candidate = Combine(from, cost, measure);
-                var v = offset + hop.To;
-                if (candidate < _arr[v])
-                {
-                    _arr[v] = candidate;
-                    _arrFromNode[v] = u;
-                    _arrFromLink[v] = hop.Link;
-                    _arrFromDeparture[v] = true;
-                }
+                if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
             }
         }
-        for (var v = 0; v < _nodes; v++)
+        var levelStart = State(level, 0, 0);
+        var levelSize = _masks * _nodes;
+        for (var i = 0; i < levelSize; i++)
         {
-            if (!double.IsPositiveInfinity(_arr[offset + v])) _heap.Enqueue(v, _arr[offset + v]);
+            if (!double.IsPositiveInfinity(_arr[levelStart + i])) _heap.Enqueue(levelStart + i, _arr[levelStart + i]);
         }
-        while (_heap.TryDequeue(out var u, out var distance))
+        while (_heap.TryDequeue(out var state, out var distance))
         {
-            if (distance > _arr[offset + u]) continue; // stale entry
+            if (distance > _arr[state]) continue; // stale entry
+            var u = state % _nodes;
+            var mask = (state / _nodes) % _masks;
             foreach (var hop in network.Outgoing(u))
             {
                 var cost = _problem.LinkCost(hop.Link, cut, b);
                 if (!(cost < limit)) continue;
-                var candidate = Combine(distance, cost, measure);
-                var v = offset + hop.To;
-                if (candidate < _arr[v])
-                {
-                    _arr[v] = candidate;
-                    _arrFromNode[v] = u;
-                    _arrFromLink[v] = hop.Link;
-                    _arrFromDeparture[v] = false;
-                    _heap.Enqueue(hop.To, candidate);
-                }
+                if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate))
+                    _heap.Enqueue(target, candidate);
             }
         }
     }
 
     private void RelaxCompute(int level, int b, double limit, PathMeasure measure)
     {
-        var offset = level * _nodes;
         for (var n = 0; n < _nodes; n++)
         {
-            var from = _arr[offset + n];
-            if (double.IsPositiveInfinity(from) || !_problem.CanCompute(n)) continue;
-            // Cost and memory only grow as the segment grows, so the first violation ends the scan.
-            for (var last = level; last < _layers; last++)
+            if (!_problem.CanCompute(n)) continue;
+            for (var mask = 0; mask < _masks; mask++)
             {
-                var cost = _problem.ComputeCost(n, level, last, b);
-                if (!(cost < limit) || !_problem.Fits(n, level, last)) break;
-                var candidate = Combine(from, cost, measure);
-                var target = (last + 1) * _nodes + n;
-                if (candidate < _dep[target])
+                var from = _arr[State(level, mask, n)];
+                if (double.IsPositiveInfinity(from)) continue;
+                // Cost and memory only grow as the segment grows, so the first violation ends the scan.
+                for (var last = level; last < _layers; last++)
                 {
-                    _dep[target] = candidate;
-                    _depFromLevel[target] = level;
+                    var cost = _problem.ComputeCost(n, level, last, b);
+                    if (!(cost < limit) || !_problem.Fits(n, level, last)) break;
+                    var candidate = Combine(from, cost, measure);
+                    var target = State(last + 1, mask, n);
+                    if (candidate < _dep[target])
+                    {
+                        _dep[target] = candidate;
+                        _depFromLevel[target] = level;
+                    }
                 }
             }
         }
     }
 
+    /// <summary>The best departure state after the last layer (at the sink when there is one), or -1.</summary>
     private int BestTerminal()
     {
-        var offset = _layers * _nodes;
         var sink = _problem.Network.SinkIndex;
-        if (sink >= 0) return double.IsPositiveInfinity(_dep[offset + sink]) ? -1 : sink;
         var best = -1;
+        for (var mask = 0; mask < _masks; mask++)
         for (var n = 0; n < _nodes; n++)
         {
-            if (double.IsPositiveInfinity(_dep[offset + n])) continue;
-            if (best < 0 || _dep[offset + n] < _dep[offset + best]) best = n;
+            if (sink >= 0 && n != sink) continue;
+            var state = State(_layers, mask, n);
+            if (double.IsPositiveInfinity(_dep[state])) continue;
+            if (best < 0 || _dep[state] < _dep[best]) best = state;
         }
         return best;
     }
@@ -160,26 +201,27 @@ internal sealed class LayeredPlanGraph
         var nodes = new List<int>();
         var links = new List<int>();
         var segments = new List<SegmentPlacement>();
-        var level = _layers;
-        var node = end;
+        var state = end;
         var atDeparture = true;
-        nodes.Add(node);
+        nodes.Add(end % _nodes);
         while (true)
         {
-            var index = level * _nodes + node;
+            var node = state % _nodes;
             if (atDeparture)
             {
-                var first = _depFromLevel[index];
+                var level = state / (_masks * _nodes);
+                var mask = (state / _nodes) % _masks;
+                var first = _depFromLevel[state];
                 segments.Add(new SegmentPlacement(node, first, level - 1));
-                level = first;
+                if (first == 0) break;
+                state = State(first, mask, node);
                 atDeparture = false;
-                if (level == 0) break;
                 continue;
             }
-            links.Add(_arrFromLink[index]);
-            atDeparture = _arrFromDeparture[index];
-            node = _arrFromNode[index];
-            nodes.Add(node);
+            links.Add(_arrFromLink[state]);
+            atDeparture = _arrFromDeparture[state];
+            state = _arrFrom[state];
+            nodes.Add(state % _nodes);
         }
         nodes.Reverse();
         links.Reverse();
@@ -193,16 +235,8 @@ internal sealed record Walk(IReadOnlyList<int> Nodes, IReadOnlyList<int> Links, 
 {
     public bool IsSimple => Nodes.Distinct().Count() == Nodes.Count;
 
-    /// <summary>The first node the walk visits twice, or -1.</summary>
-    public int FirstRevisitedNode()
-    {
-        var seen = new HashSet<int>();
-        foreach (var n in Nodes)
-        {
-            if (!seen.Add(n)) return n;
-        }
-        return -1;
-    }
+    /// <summary>The nodes the walk visits more than once.</summary>
+    public IReadOnlyList<int> RevisitedNodes() => Nodes.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
 
     public PlanShape ToShape() => new(Nodes, Links, Segments);
 }

@@ -8,7 +8,20 @@ namespace HopSplit.Planning.Solver;
 /// <param name="Sum">sum of stage costs at b.</param>
 /// <param name="Max">the bottleneck stage cost at b.</param>
 /// <param name="Latency">T(P, b) with M = ceil(B / b).</param>
-public sealed record MspResult(PlanShape Shape, int MicroBatchSize, double Sum, double Max, double Latency);
+public sealed record MspResult(PlanShape Shape, int MicroBatchSize, double Sum, double Max, double Latency)
+{
+    /// <summary>A certified lower bound on the objective over every plan (equal to it when proven optimal).</summary>
+    public double ObjectiveLowerBound { get; init; }
+
+    /// <summary>The objective the solver minimized: sum + lambda * max (T when lambda = M - 1).</summary>
+    public double Objective { get; init; }
+
+    /// <summary>False only when the simple-path search hit its budget and could not rule out a better plan.</summary>
+    public bool ProvenOptimal => ObjectiveLowerBound >= Objective;
+
+    /// <summary>How far above the certified lower bound the plan may be, as a fraction (0 when proven optimal).</summary>
+    public double OptimalityGap => ProvenOptimal || Objective <= 0 ? 0 : (Objective - ObjectiveLowerBound) / Objective;
+}
 
 /// <summary>What the solver did, accumulated over its calls; reported by benchmarks and plans.</summary>
 public sealed class SolverStatistics
@@ -16,31 +29,48 @@ public sealed class SolverStatistics
     /// <summary>Shortest-path subproblems (one threshold each) solved.</summary>
     public int ShortestPathRuns { get; internal set; }
 
-    /// <summary>Subproblems whose relaxed shortest walk revisited a node and needed the exact simple-path search.</summary>
-    public int RevisitFallbacks { get; internal set; }
+    /// <summary>Times a shortest walk revisited a node, so that node was added to the search state and the subproblem solved again.</summary>
+    public int RevisitRefinements { get; internal set; }
 
-    /// <summary>States the simple-path searches expanded.</summary>
-    public long FallbackStatesExpanded { get; internal set; }
+    /// <summary>Subproblems that needed more tracked nodes than the memory budget allows, solved by branch and bound instead.</summary>
+    public int BranchAndBoundSearches { get; internal set; }
 
-    /// <summary>Nodes that relaxed walks revisited (by id), for the plan's notes.</summary>
+    /// <summary>Branch-and-bound searches that stopped at their budget without proving their plan best.</summary>
+    public int UnprovenSubproblems { get; internal set; }
+
+    /// <summary>States the branch-and-bound searches expanded.</summary>
+    public long BranchAndBoundStates { get; internal set; }
+
+    /// <summary>Nodes that shortest walks revisited (by id), for the plan's notes: they are tracked in the search state.</summary>
     public SortedSet<string> RevisitedNodes { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
 /// Optimal model splitting and placement for a fixed micro-batch size (MODEL.md section 7): the
-/// bottleneck-aware shortest path. It minimizes sum(c) + lambda * max(c) by walking down the
-/// staircase of bottleneck thresholds: solve min-sum over edges below the current threshold, score
-/// the plan with its own bottleneck, then lower the threshold below that bottleneck. Every plan whose
-/// bottleneck lies between the two thresholds costs at least as much, so each step skips all the
-/// thresholds in between; the search stops when the min-sum bound plus lambda times the smallest
-/// possible bottleneck cannot beat the incumbent. Exact over simple paths: a relaxed walk that
-/// revisits a node is replaced by the exact simple-path search for that threshold.
+/// bottleneck-aware shortest path. It minimizes sum(c) + lambda * max(c) over thresholds on the
+/// bottleneck: the min-sum plan over edges below a threshold, scored with its own bottleneck m,
+/// settles every threshold between m and that threshold at once (a plan with a bottleneck in that
+/// range has at least the same sum), so only thresholds that are some plan's bottleneck are ever
+/// solved. Ranges of thresholds are pruned with a lower bound: every plan in [low, high) costs at
+/// least (the min-sum below high) + lambda * low; bisecting a range finds good incumbents early so
+/// that bound prunes most of them. Exact over simple paths: nodes that a shortest walk revisits are
+/// tracked in the search state until the walk is simple.
 /// </summary>
 public sealed class MspSolver
 {
     private readonly PlanningProblem _problem;
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
+    private readonly List<int> _tracked = new();
+
+    /// <summary>Largest state space (vertices of the tracked state graph) before branch and bound takes over.</summary>
+    private const long StateBudget = 1L << 19;
+
+    /// <summary>States one branch-and-bound search may expand before it settles for the best plan it found.</summary>
+    private const long SearchBudget = 200_000;
+
+    /// <summary>One threshold's answer: the min-sum simple plan below it, or the best found with a certified bound.</summary>
+    private readonly record struct Subproblem(PlanShape? Shape, double Sum, double Max, bool Exact, double SumLowerBound);
 
     public MspSolver(PlanningProblem problem)
     {
@@ -60,42 +90,60 @@ public sealed class MspSolver
     public MspResult? SolveWeighted(int b, double lambda)
     {
         CheckMicroBatch(b);
-        // The smallest bottleneck any walk can have bounds every later threshold from below.
-        var lowestBottleneck = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, out _);
+        // The smallest bottleneck any walk can have bounds every threshold from below.
+        var lowestBottleneck = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, [], out _);
         if (double.IsPositiveInfinity(lowestBottleneck)) return null;
 
         MspResult? best = null;
         var bestObjective = double.PositiveInfinity;
-        var limit = double.PositiveInfinity;
-        while (true)
+        var unsettledBound = double.PositiveInfinity; // bound over ranges a budgeted search left open
+        void Consider(Subproblem found)
         {
-            var found = MinSum(b, limit);
-            if (found is null) break;
-            var (shape, sum, max) = found.Value;
-            var objective = sum + lambda * max;
-            if (objective < bestObjective)
-            {
-                bestObjective = objective;
-                best = Result(shape, b, sum, max);
-            }
-            if (lambda == 0 || !(sum + lambda * lowestBottleneck < bestObjective)) break;
-            limit = max;
+            var objective = found.Sum + lambda * found.Max;
+            if (!(objective < bestObjective)) return;
+            bestObjective = objective;
+            best = Result(found.Shape!, b, found.Sum, found.Max);
         }
-        return best;
+
+        // Unresolved bottleneck ranges [Low, High) whose plans all cost at least SumBound.
+        var open = new Stack<(double Low, double High, double SumBound)>();
+        open.Push((lowestBottleneck, double.PositiveInfinity, 0));
+        while (open.TryPop(out var range))
+        {
+            if (!(range.SumBound + lambda * range.Low < bestObjective)) continue;
+            // Staircase step: the min-sum plan below High settles [its bottleneck, High).
+            var top = MinSum(b, range.High);
+            if (!top.Exact) unsettledBound = Math.Min(unsettledBound, top.SumLowerBound + lambda * range.Low);
+            if (top.Shape is null) continue;
+            Consider(top);
+            if (lambda == 0 || top.Max < range.Low) continue;
+            if (!(top.SumLowerBound + lambda * range.Low < bestObjective)) continue;
+
+            // Bisection: a plan with a bottleneck at most halfway down finds good incumbents early,
+            // so the bound above prunes whole ranges instead of stepping through every bottleneck.
+            var middle = range.Low + (top.Max - range.Low) / 2;
+            var low = MinSum(b, Math.BitIncrement(middle));
+            open.Push((Math.BitIncrement(middle), top.Max, top.SumLowerBound));
+            if (!low.Exact) unsettledBound = Math.Min(unsettledBound, low.SumLowerBound + lambda * range.Low);
+            if (low.Shape is null) continue;
+            Consider(low);
+            open.Push((range.Low, low.Max, low.SumLowerBound));
+        }
+        return best is null ? null : best with { Objective = bestObjective, ObjectiveLowerBound = Math.Min(bestObjective, unsettledBound) };
     }
 
     /// <summary>The plan with the smallest bottleneck stage at b, ties broken by the smallest sum.</summary>
     public MspResult? SolveBottleneck(int b)
     {
         CheckMicroBatch(b);
-        var threshold = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, out _);
+        var threshold = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, [], out _);
         if (double.IsPositiveInfinity(threshold)) return null;
         double[]? costs = null;
         while (true)
         {
             // cost < next-double(threshold) keeps exactly the edges with cost <= threshold.
             var found = MinSum(b, Math.BitIncrement(threshold));
-            if (found is not null) return Result(found.Value.Shape, b, found.Value.Sum, found.Value.Max);
+            if (found.Shape is not null) return Result(found.Shape, b, found.Sum, found.Max);
             // Only simple paths may exceed the relaxed bottleneck: try the next distinct stage cost.
             costs ??= DistinctStageCosts(b);
             var next = Array.BinarySearch(costs, Math.BitIncrement(threshold));
@@ -114,28 +162,41 @@ public sealed class MspSolver
             throw new ArgumentOutOfRangeException(nameof(b), b, $"the micro-batch size must be between 1 and the batch size {_problem.BatchSize}");
     }
 
-    /// <summary>Min-sum simple plan over edges with cost &lt; limit, with its sum and bottleneck.</summary>
-    private (PlanShape Shape, double Sum, double Max)? MinSum(int b, double limit)
+    /// <summary>
+    /// Min-sum simple plan over edges with cost &lt; limit, with its sum and bottleneck. Nodes that a
+    /// shortest walk revisits join the tracked set (kept for later thresholds, where they tend to be
+    /// revisited again) until the walk is simple. Past the state budget a budgeted branch and bound
+    /// takes over; if it stops early, the relaxed sum is kept as a certified lower bound.
+    /// </summary>
+    private Subproblem MinSum(int b, double limit)
     {
         Statistics.ShortestPathRuns++;
-        var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, out var walk);
-        if (walk is null) return null;
-        PlanShape? shape;
-        if (walk.IsSimple)
+        while (true)
         {
-            shape = walk.ToShape();
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, out var walk);
+            if (walk is null) return new Subproblem(null, double.PositiveInfinity, 0, true, double.PositiveInfinity);
+            if (walk.IsSimple) return Found(walk.ToShape(), sum, b, exact: true, sum);
+
+            var revisited = walk.RevisitedNodes();
+            foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
+            if (_graph.StatesFor(_tracked.Count + revisited.Count) > StateBudget)
+            {
+                Statistics.BranchAndBoundSearches++;
+                var relaxed = sum;
+                var shape = _simple.Solve(b, limit, SearchBudget, out sum);
+                Statistics.BranchAndBoundStates += _simple.Expanded;
+                var exact = !_simple.Exhausted;
+                if (!exact) Statistics.UnprovenSubproblems++;
+                if (shape is null) return new Subproblem(null, double.PositiveInfinity, 0, exact, exact ? double.PositiveInfinity : relaxed);
+                return Found(shape, sum, b, exact, exact ? sum : relaxed);
+            }
+            Statistics.RevisitRefinements++;
+            _tracked.AddRange(revisited);
         }
-        else
-        {
-            Statistics.RevisitFallbacks++;
-            Statistics.RevisitedNodes.Add(_problem.Network.Nodes[walk.FirstRevisitedNode()].Id);
-            shape = _simple.Solve(b, limit, out sum);
-            Statistics.FallbackStatesExpanded += _simple.Expanded;
-            if (shape is null) return null;
-        }
-        var max = shape.Stages().Max(s => s.Time(_problem, b).Cost);
-        return (shape, sum, max);
     }
+
+    private Subproblem Found(PlanShape shape, double sum, int b, bool exact, double sumLowerBound) =>
+        new(shape, sum, shape.Stages().Max(s => s.Time(_problem, b).Cost), exact, sumLowerBound);
 
     /// <summary>How many distinct stage costs exist at b: the Dijkstra runs plain threshold enumeration would make.</summary>
     public int DistinctStageCostCount(int b) => DistinctStageCosts(b).Length;

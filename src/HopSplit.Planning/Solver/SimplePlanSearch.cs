@@ -40,9 +40,15 @@ internal sealed class SimplePlanSearch
     /// <summary>Search states expanded by the last call.</summary>
     public long Expanded => _expanded;
 
+    /// <summary>True when the last call stopped at its state budget: its plan (if any) is the best found, not proven best.</summary>
+    public bool Exhausted => _expanded > _budget;
+
+    private long _budget = long.MaxValue;
+
     /// <summary>The min-sum simple plan over edges with cost &lt; limit, or null when there is none.</summary>
-    public PlanShape? Solve(int b, double limit, out double sum)
+    public PlanShape? Solve(int b, double limit, long stateBudget, out double sum)
     {
+        _budget = stateBudget;
         _b = b;
         _limit = limit;
         _best = double.PositiveInfinity;
@@ -128,7 +134,7 @@ internal sealed class SimplePlanSearch
 
     private void AtArrival(int level, int node, double cost)
     {
-        _expanded++;
+        if (++_expanded > _budget) return;
         if (_problem.CanCompute(node) && (level > 0 || node == _problem.Network.SourceIndex))
         {
             for (var last = level; last < _layers; last++)
@@ -147,7 +153,7 @@ internal sealed class SimplePlanSearch
 
     private void AtDeparture(int level, int node, double cost)
     {
-        _expanded++;
+        if (++_expanded > _budget) return;
         if (level == _layers)
         {
             if (TerminalAllowed(node) && cost < _best)
