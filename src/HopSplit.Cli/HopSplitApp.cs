@@ -12,6 +12,7 @@ public static class HopSplitApp
             "HopSplit plans pipelined split learning over multi-hop edge networks: where to cut a model, " +
             "which nodes run each part, and the micro-batch size that trains fastest.");
         root.Subcommands.Add(PlanCommand.Create(output, error));
+        root.Subcommands.Add(SimulateCommand.Create(output, error));
         return root;
     }
 
