@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Solver;
 
 namespace HopSplit.Benchmarks;
 
-/// <summary>Planning time for a fixed micro-batch size and for the joint problem.</summary>
+/// <summary>Planning time for a fixed micro-batch size and for the alternating joint optimization.</summary>
 [MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class PlannerBenchmarks
 {
     private PlanningProblem _problem = null!;
@@ -26,8 +28,24 @@ public class PlannerBenchmarks
     /// <summary>The paper's alternation of MSP and the closed-form micro-batch size, from b = B.</summary>
     [Benchmark]
     public JointResult? Alternating() => JointOptimizer.Alternate(new MspSolver(_problem));
+}
 
-    /// <summary>Exact joint optimum: MSP for every distinct number of micro-batches.</summary>
+/// <summary>The exact joint optimum (MSP for every distinct number of micro-batches), on the sizes where it is affordable.</summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+public class ExactJointBenchmarks
+{
+    private PlanningProblem _problem = null!;
+
+    [Params(16, 64)]
+    public int Layers { get; set; }
+
+    [Params(4, 16, 64)]
+    public int Nodes { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes);
+
     [Benchmark]
     public JointResult? ExactJoint() => JointOptimizer.Exact(new MspSolver(_problem));
 }
