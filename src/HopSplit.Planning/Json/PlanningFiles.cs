@@ -68,6 +68,8 @@ public static class PlanningFiles
 
         var nodes = new List<NetworkNode>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Nodes whose flops field is wrong: whether they are relays is unknown, so no follow-on error is derived from it.
+        var flopsUnknown = new HashSet<string>(StringComparer.Ordinal);
         if (root.Items("nodes") is { } nodeItems)
         {
             if (nodeItems.Count == 0) errors.Add("nodes: the network has no nodes; add at least the source");
@@ -76,12 +78,18 @@ public static class PlanningFiles
                 if (!item.IsObject) continue;
                 item.AllowOnly("id", "flops", "memoryBytes", "overheadSeconds", "description");
                 var id = item.RequiredString("id");
+                var errorsBefore = errors.Count;
                 var flops = item.Number("flops", null, positive: false);
+                var flopsKnown = errors.Count == errorsBefore;
                 var memory = item.Number("memoryBytes", flops == 0 ? 0 : null, positive: false);
                 var overhead = item.Number("overheadSeconds", 0, positive: false);
                 if (id is null) continue;
                 if (!ids.TryAdd(id, item.Path)) errors.Add($"{item.Path}.id: duplicate node id '{id}' (also at {ids[id]})");
-                else nodes.Add(new NetworkNode(id, flops, memory, overhead));
+                else
+                {
+                    nodes.Add(new NetworkNode(id, flops, memory, overhead));
+                    if (!flopsKnown) flopsUnknown.Add(id);
+                }
             }
         }
 
@@ -128,12 +136,12 @@ public static class PlanningFiles
         if (source is not null)
         {
             if (!ids.ContainsKey(source)) errors.Add($"source: unknown node '{source}'; known nodes: {string.Join(", ", ids.Keys)}");
-            else if (nodes.First(n => n.Id == source).Flops == 0) errors.Add($"source: node '{source}' has flops 0 (a relay), but the first layer runs where the data is; give it flops > 0");
+            else if (!flopsUnknown.Contains(source) && nodes.First(n => n.Id == source).Flops == 0) errors.Add($"source: node '{source}' has flops 0 (a relay), but the first layer runs where the data is; give it flops > 0");
         }
         if (sink is not null)
         {
             if (!ids.ContainsKey(sink)) errors.Add($"sink: unknown node '{sink}'; known nodes: {string.Join(", ", ids.Keys)}");
-            else if (nodes.First(n => n.Id == sink).Flops == 0) errors.Add($"sink: node '{sink}' has flops 0 (a relay), but the last layer runs there; give it flops > 0");
+            else if (!flopsUnknown.Contains(sink) && nodes.First(n => n.Id == sink).Flops == 0) errors.Add($"sink: node '{sink}' has flops 0 (a relay), but the last layer runs there; give it flops > 0");
         }
         if (errors.Count > 0) throw new InvalidInputException(origin, errors);
 
