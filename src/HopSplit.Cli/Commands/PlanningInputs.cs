@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using HopSplit.Planning;
 using HopSplit.Planning.Costs;
@@ -67,7 +68,12 @@ internal sealed class PlanningInputs
         Algorithm.AcceptOnlyFromAmong("bsp", "sequential", "even", "two-tier", "bottleneck", "exhaustive");
         Batch.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--batch must be at least 1.");
+            // Validators run even when the token is not an int; reading the value then would throw out of
+            // Parse, so look at the token and leave "not a number" to System.CommandLine's own message.
+            if (result.Tokens.Count > 0
+                && int.TryParse(result.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var batch)
+                && batch < 1)
+                result.AddError($"--batch must be at least 1, not {batch}.");
         });
     }
 

@@ -68,6 +68,8 @@ public static class PlanningFiles
 
         var nodes = new List<NetworkNode>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Nodes whose flops field is wrong: whether they are relays is unknown, so no follow-on error is derived from it.
+        var flopsUnknown = new HashSet<string>(StringComparer.Ordinal);
         if (root.Items("nodes") is { } nodeItems)
         {
             if (nodeItems.Count == 0) errors.Add("nodes: the network has no nodes; add at least the source");
@@ -76,12 +78,18 @@ public static class PlanningFiles
                 if (!item.IsObject) continue;
                 item.AllowOnly("id", "flops", "memoryBytes", "overheadSeconds", "description");
                 var id = item.RequiredString("id");
+                var errorsBefore = errors.Count;
                 var flops = item.Number("flops", null, positive: false);
+                var flopsKnown = errors.Count == errorsBefore;
                 var memory = item.Number("memoryBytes", flops == 0 ? 0 : null, positive: false);
                 var overhead = item.Number("overheadSeconds", 0, positive: false);
                 if (id is null) continue;
                 if (!ids.TryAdd(id, item.Path)) errors.Add($"{item.Path}.id: duplicate node id '{id}' (also at {ids[id]})");
-                else nodes.Add(new NetworkNode(id, flops, memory, overhead));
+                else
+                {
+                    nodes.Add(new NetworkNode(id, flops, memory, overhead));
+                    if (!flopsKnown) flopsUnknown.Add(id);
+                }
             }
         }
 
@@ -128,12 +136,12 @@ public static class PlanningFiles
         if (source is not null)
         {
             if (!ids.ContainsKey(source)) errors.Add($"source: unknown node '{source}'; known nodes: {string.Join(", ", ids.Keys)}");
-            else if (nodes.First(n => n.Id == source).Flops == 0) errors.Add($"source: node '{source}' has flops 0 (a relay), but the first layer runs where the data is; give it flops > 0");
+            else if (!flopsUnknown.Contains(source) && nodes.First(n => n.Id == source).Flops == 0) errors.Add($"source: node '{source}' has flops 0 (a relay), but the first layer runs where the data is; give it flops > 0");
         }
         if (sink is not null)
         {
             if (!ids.ContainsKey(sink)) errors.Add($"sink: unknown node '{sink}'; known nodes: {string.Join(", ", ids.Keys)}");
-            else if (nodes.First(n => n.Id == sink).Flops == 0) errors.Add($"sink: node '{sink}' has flops 0 (a relay), but the last layer runs there; give it flops > 0");
+            else if (!flopsUnknown.Contains(sink) && nodes.First(n => n.Id == sink).Flops == 0) errors.Add($"sink: node '{sink}' has flops 0 (a relay), but the last layer runs there; give it flops > 0");
         }
         if (errors.Count > 0) throw new InvalidInputException(origin, errors);
 
@@ -216,11 +224,53 @@ public static class PlanningFiles
             foreach (var property in element.EnumerateObject())
             {
                 if (Array.IndexOf(known, property.Name) >= 0) continue;
-                var close = known.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase)
-                                                      || k.StartsWith(property.Name, StringComparison.OrdinalIgnoreCase)
-                                                      || property.Name.StartsWith(k, StringComparison.OrdinalIgnoreCase));
+                var close = Suggest(property.Name, known);
                 errors.Add($"{Field(property.Name)}: unknown field" + (close is null ? $"; known fields: {string.Join(", ", known)}" : $"; did you mean '{close}'?"));
             }
+        }
+
+        /// <summary>Words people write for a field under another name.</summary>
+        private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["bandwidth"] = "bitsPerSecond", ["rate"] = "bitsPerSecond", ["bitrate"] = "bitsPerSecond", ["bps"] = "bitsPerSecond",
+            ["delay"] = "latencySeconds", ["memory"] = "memoryBytes", ["mem"] = "memoryBytes", ["ram"] = "memoryBytes",
+            ["overhead"] = "overheadSeconds", ["params"] = "parameters", ["weights"] = "parameters",
+            ["flop"] = "flops", ["compute"] = "flops", ["node"] = "id",
+        };
+
+        /// <summary>The known field the user most likely meant: a synonym, the same name in another case, a prefix
+        /// either way (three letters at least), or a small edit distance; null when nothing is close.</summary>
+        private static string? Suggest(string name, string[] known)
+        {
+            if (Synonyms.TryGetValue(name, out var synonym) && Array.IndexOf(known, synonym) >= 0) return synonym;
+            var same = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+            if (same is not null) return same;
+            if (name.Length >= 3)
+            {
+                var prefix = known.FirstOrDefault(k => k.StartsWith(name, StringComparison.OrdinalIgnoreCase)
+                                                       || name.StartsWith(k, StringComparison.OrdinalIgnoreCase));
+                if (prefix is not null) return prefix;
+            }
+            var best = known.Select(k => (Field: k, Distance: EditDistance(name.ToLowerInvariant(), k.ToLowerInvariant())))
+                .OrderBy(c => c.Distance).First();
+            return best.Distance <= Math.Max(1, best.Field.Length / 4) ? best.Field : null;
+        }
+
+        private static int EditDistance(string a, string b)
+        {
+            var row = Enumerable.Range(0, b.Length + 1).ToArray();
+            for (var i = 1; i <= a.Length; i++)
+            {
+                var diagonal = row[0];
+                row[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var above = row[j];
+                    row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                    diagonal = above;
+                }
+            }
+            return row[b.Length];
         }
 
         public string? OptionalString(string name)
