@@ -18,8 +18,11 @@ public class PlannerBenchmarks
     [Params(4, 16, 64)]
     public int Nodes { get; set; }
 
+    [Params(NetworkFamily.EdgeHierarchy, NetworkFamily.RandomMesh)]
+    public NetworkFamily Family { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes);
+    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes, Family);
 
     /// <summary>Optimal MSP at b = 8 (M = 8).</summary>
     [Benchmark]
@@ -43,8 +46,11 @@ public class ExactJointBenchmarks
     [Params(4, 16, 64)]
     public int Nodes { get; set; }
 
+    [Params(NetworkFamily.EdgeHierarchy, NetworkFamily.RandomMesh)]
+    public NetworkFamily Family { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes);
+    public void Setup() => _problem = SyntheticInstances.Create(Layers, Nodes, Family);
 
     [Benchmark]
     public JointResult? ExactJoint() => JointOptimizer.Exact(new MspSolver(_problem));

@@ -13,6 +13,8 @@ public sealed class PlanningProblem
     private readonly double[] _backwardPrefix;  // sum of w over layers [0, i)
     private readonly double[] _paramPrefix;     // sum of p over layers [0, i)
     private readonly double[] _activationPrefix; // sum of a over layers [0, i)
+    private readonly double[] _secondsPerFlop;   // 1 / f per node (0 for relays, which never compute)
+    private readonly double[] _bitsPerElementOverRate; // e * 8 / R per link
 
     public PlanningProblem(ModelCosts model, Network network, TrainingJob job)
     {
@@ -34,6 +36,9 @@ public sealed class PlanningProblem
             _paramPrefix[i + 1] = _paramPrefix[i] + layer.Parameters;
             _activationPrefix[i + 1] = _activationPrefix[i] + layer.OutputElements;
         }
+        // Reciprocals keep the solver's inner loops to multiplications; every cost goes through them.
+        _secondsPerFlop = network.Nodes.Select(node => node.Flops > 0 ? 1 / node.Flops : 0).ToArray();
+        _bitsPerElementOverRate = network.Links.Select(link => model.BytesPerElement * 8 / link.BitsPerSecond).ToArray();
     }
 
     public ModelCosts Model { get; }
@@ -49,9 +54,10 @@ public sealed class PlanningProblem
     /// <summary>Forward and backward seconds of layers first..last on node for a micro-batch of size b.</summary>
     public StageTime ComputeTime(int node, int first, int last, int b)
     {
-        var device = Network.Nodes[node];
-        var forward = b * (_forwardPrefix[last + 1] - _forwardPrefix[first]) / device.Flops + device.OverheadSeconds;
-        var backward = b * (_backwardPrefix[last + 1] - _backwardPrefix[first]) / device.Flops + device.OverheadSeconds;
+        var overhead = Network.Nodes[node].OverheadSeconds;
+        var scale = b * _secondsPerFlop[node];
+        var forward = (_forwardPrefix[last + 1] - _forwardPrefix[first]) * scale + overhead;
+        var backward = (_backwardPrefix[last + 1] - _backwardPrefix[first]) * scale + overhead;
         return new StageTime(forward, backward);
     }
 
@@ -61,8 +67,7 @@ public sealed class PlanningProblem
     /// <summary>Forward (= backward) seconds to move the cut after <paramref name="cutLayer"/> over a link.</summary>
     public double TransferSeconds(int link, int cutLayer, int b)
     {
-        var l = Network.Links[link];
-        return b * Model.Layers[cutLayer].OutputElements * Model.BytesPerElement * 8 / l.BitsPerSecond + l.LatencySeconds;
+        return b * Model.Layers[cutLayer].OutputElements * _bitsPerElementOverRate[link] + Network.Links[link].LatencySeconds;
     }
 
     /// <summary>Forward and backward seconds of a link stage: activations one way, gradients back, half duplex.</summary>

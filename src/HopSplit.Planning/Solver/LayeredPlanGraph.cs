@@ -26,6 +26,8 @@ internal sealed class LayeredPlanGraph
     private readonly int _nodes;
     private readonly int[] _bitOf;
     private readonly PriorityQueue<int, double> _heap = new();
+    private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
+    private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
     private int _masks;
     private double[] _arr = [];
     private double[] _dep = [];
@@ -40,6 +42,8 @@ internal sealed class LayeredPlanGraph
         _layers = problem.LayerCount;
         _nodes = problem.NodeCount;
         _bitOf = new int[_nodes];
+        _linkCost = new double[problem.Network.Links.Count];
+        _segmentCost = new double[_layers];
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
@@ -119,7 +123,7 @@ internal sealed class LayeredPlanGraph
     private void RelaxLinks(int level, int b, double limit, PathMeasure measure)
     {
         var network = _problem.Network;
-        var cut = level - 1;
+        for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
         _heap.Clear();
         for (var mask = 0; mask < _masks; mask++)
         for (var u = 0; u < _nodes; u++)
@@ -129,7 +133,7 @@ internal sealed class LayeredPlanGraph
             if (double.IsPositiveInfinity(distance)) continue;
             foreach (var hop in network.Outgoing(u))
             {
-                var cost = _problem.LinkCost(hop.Link, cut, b);
+                var cost = _linkCost[hop.Link];
                 if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
             }
         }
@@ -146,7 +150,7 @@ internal sealed class LayeredPlanGraph
             var mask = (state / _nodes) % _masks;
             foreach (var hop in network.Outgoing(u))
             {
-                var cost = _problem.LinkCost(hop.Link, cut, b);
+                var cost = _linkCost[hop.Link];
                 if (!(cost < limit)) continue;
                 if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate))
                     _heap.Enqueue(target, candidate);
@@ -158,18 +162,24 @@ internal sealed class LayeredPlanGraph
     {
         for (var n = 0; n < _nodes; n++)
         {
-            if (!_problem.CanCompute(n)) continue;
+            if (!_problem.CanCompute(n) || !AnyArrival(level, n)) continue;
+            // Cost and memory only grow as the segment grows, so the first violation ends the scan;
+            // the costs are the same for every mask, so they are computed once.
+            var segments = 0;
+            for (var last = level; last < _layers; last++)
+            {
+                var cost = _problem.ComputeCost(n, level, last, b);
+                if (!(cost < limit) || !_problem.Fits(n, level, last)) break;
+                _segmentCost[segments++] = cost;
+            }
             for (var mask = 0; mask < _masks; mask++)
             {
                 var from = _arr[State(level, mask, n)];
                 if (double.IsPositiveInfinity(from)) continue;
-                // Cost and memory only grow as the segment grows, so the first violation ends the scan.
-                for (var last = level; last < _layers; last++)
+                for (var k = 0; k < segments; k++)
                 {
-                    var cost = _problem.ComputeCost(n, level, last, b);
-                    if (!(cost < limit) || !_problem.Fits(n, level, last)) break;
-                    var candidate = Combine(from, cost, measure);
-                    var target = State(last + 1, mask, n);
+                    var candidate = Combine(from, _segmentCost[k], measure);
+                    var target = State(level + k + 1, mask, n);
                     if (candidate < _dep[target])
                     {
                         _dep[target] = candidate;
@@ -178,6 +188,15 @@ internal sealed class LayeredPlanGraph
                 }
             }
         }
+    }
+
+    private bool AnyArrival(int level, int node)
+    {
+        for (var mask = 0; mask < _masks; mask++)
+        {
+            if (!double.IsPositiveInfinity(_arr[State(level, mask, node)])) return true;
+        }
+        return false;
     }
 
     /// <summary>The best departure state after the last layer (at the sink when there is one), or -1.</summary>

@@ -90,8 +90,9 @@ public sealed class MspSolver
     public MspResult? SolveWeighted(int b, double lambda)
     {
         CheckMicroBatch(b);
-        // The smallest bottleneck any walk can have bounds every threshold from below.
-        var lowestBottleneck = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, [], out _);
+        // The smallest bottleneck any walk can have bounds every threshold from below; walks that
+        // already had to stop revisiting the tracked nodes give a higher, still valid bound.
+        var lowestBottleneck = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, _tracked, out _);
         if (double.IsPositiveInfinity(lowestBottleneck)) return null;
 
         MspResult? best = null;
