@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using HopSplit.Cli.Commands;
+using HopSplit.Cli.Rendering;
 
 namespace HopSplit.Cli;
 
@@ -18,7 +20,15 @@ public static class HopSplitApp
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = Build(output, error);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var parse = Build(output, error).Parse(args);
+        if (parse.Errors.Count > 0 && args.Contains("--json"))
+        {
+            // A script asked for JSON: give it the parse errors as JSON too, not the help text.
+            var message = string.Join("; ", parse.Errors.Select(e => e.Message));
+            output.WriteLine(new JsonObject { ["error"] = message }.ToJsonString(JsonOutput.Options));
+            error.WriteLine("error: " + message);
+            return ExitCodes.InvalidInput;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

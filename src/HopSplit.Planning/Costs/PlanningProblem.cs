@@ -15,6 +15,10 @@ public sealed class PlanningProblem
     private readonly double[] _activationPrefix; // sum of a over layers [0, i)
     private readonly double[] _secondsPerFlop;   // 1 / f per node (0 for relays, which never compute)
     private readonly double[] _bitsPerElementOverRate; // e * 8 / R per link
+    private readonly double[] _overhead;         // o per node
+    private readonly double[] _capacity;         // m per node
+    private readonly double[] _segmentInput;     // elements entering layer i (a_in for i = 0)
+    private readonly double[] _cutElements;      // elements leaving layer i
 
     public PlanningProblem(ModelCosts model, Network network, TrainingJob job)
     {
@@ -39,6 +43,10 @@ public sealed class PlanningProblem
         // Reciprocals keep the solver's inner loops to multiplications; every cost goes through them.
         _secondsPerFlop = network.Nodes.Select(node => node.Flops > 0 ? 1 / node.Flops : 0).ToArray();
         _bitsPerElementOverRate = network.Links.Select(link => model.BytesPerElement * 8 / link.BitsPerSecond).ToArray();
+        _overhead = network.Nodes.Select(node => node.OverheadSeconds).ToArray();
+        _capacity = network.Nodes.Select(node => node.MemoryBytes).ToArray();
+        _segmentInput = Enumerable.Range(0, n).Select(model.InputElementsOf).ToArray();
+        _cutElements = model.Layers.Select(layer => layer.OutputElements).ToArray();
     }
 
     public ModelCosts Model { get; }
@@ -49,12 +57,12 @@ public sealed class PlanningProblem
     public int NodeCount => Network.Nodes.Count;
     public int BatchSize => Job.BatchSize;
 
-    public bool CanCompute(int node) => Network.Nodes[node].Flops > 0;
+    public bool CanCompute(int node) => _secondsPerFlop[node] > 0;
 
     /// <summary>Forward and backward seconds of layers first..last on node for a micro-batch of size b.</summary>
     public StageTime ComputeTime(int node, int first, int last, int b)
     {
-        var overhead = Network.Nodes[node].OverheadSeconds;
+        var overhead = _overhead[node];
         var scale = b * _secondsPerFlop[node];
         var forward = (_forwardPrefix[last + 1] - _forwardPrefix[first]) * scale + overhead;
         var backward = (_backwardPrefix[last + 1] - _backwardPrefix[first]) * scale + overhead;
@@ -67,7 +75,7 @@ public sealed class PlanningProblem
     /// <summary>Forward (= backward) seconds to move the cut after <paramref name="cutLayer"/> over a link.</summary>
     public double TransferSeconds(int link, int cutLayer, int b)
     {
-        return b * Model.Layers[cutLayer].OutputElements * _bitsPerElementOverRate[link] + Network.Links[link].LatencySeconds;
+        return b * _cutElements[cutLayer] * _bitsPerElementOverRate[link] + Network.Links[link].LatencySeconds;
     }
 
     /// <summary>Forward and backward seconds of a link stage: activations one way, gradients back, half duplex.</summary>
@@ -84,11 +92,40 @@ public sealed class PlanningProblem
     {
         var e = Model.BytesPerElement;
         var parameters = _paramPrefix[last + 1] - _paramPrefix[first];
-        var activations = Model.InputElementsOf(first) + (_activationPrefix[last + 1] - _activationPrefix[first]);
+        var activations = _segmentInput[first] + (_activationPrefix[last + 1] - _activationPrefix[first]);
         return Job.StateFactor * e * parameters + e * Job.BatchSize * activations;
     }
 
-    public bool Fits(int node, int first, int last) => MemoryBytes(first, last) <= Network.Nodes[node].MemoryBytes;
+    public bool Fits(int node, int first, int last) => MemoryBytes(first, last) <= _capacity[node];
+
+    /// <summary>
+    /// The stage costs of the segments first..first, first..first+1, ... on node, for as long as
+    /// they stay below limit and fit the node's memory (both only grow with the segment, so the
+    /// first violation ends the list). Fills costs and returns how many; the solver's inner loop.
+    /// Each cost equals <see cref="ComputeCost"/> bit for bit.
+    /// </summary>
+    public int SegmentCosts(int node, int first, int b, double limit, Span<double> costs)
+    {
+        var overhead = _overhead[node];
+        var scale = b * _secondsPerFlop[node];
+        var capacity = _capacity[node];
+        var e = Model.BytesPerElement;
+        var parameterBytes = Job.StateFactor * e;
+        var activationBytes = e * Job.BatchSize;
+        var count = 0;
+        for (var last = first; last < LayerCount; last++)
+        {
+            var forward = (_forwardPrefix[last + 1] - _forwardPrefix[first]) * scale + overhead;
+            var backward = (_backwardPrefix[last + 1] - _backwardPrefix[first]) * scale + overhead;
+            var cost = forward + backward;
+            if (!(cost < limit)) break;
+            var memory = parameterBytes * (_paramPrefix[last + 1] - _paramPrefix[first])
+                         + activationBytes * (_segmentInput[first] + (_activationPrefix[last + 1] - _activationPrefix[first]));
+            if (memory > capacity) break;
+            costs[count++] = cost;
+        }
+        return count;
+    }
 
     /// <summary>Total forward plus backward FLOPs per sample of layers first..last.</summary>
     public double WorkFlops(int first, int last) =>

@@ -163,15 +163,8 @@ internal sealed class LayeredPlanGraph
         for (var n = 0; n < _nodes; n++)
         {
             if (!_problem.CanCompute(n) || !AnyArrival(level, n)) continue;
-            // Cost and memory only grow as the segment grows, so the first violation ends the scan;
-            // the costs are the same for every mask, so they are computed once.
-            var segments = 0;
-            for (var last = level; last < _layers; last++)
-            {
-                var cost = _problem.ComputeCost(n, level, last, b);
-                if (!(cost < limit) || !_problem.Fits(n, level, last)) break;
-                _segmentCost[segments++] = cost;
-            }
+            // The segment costs are the same for every mask, so they are computed once.
+            var segments = _problem.SegmentCosts(n, level, b, limit, _segmentCost);
             for (var mask = 0; mask < _masks; mask++)
             {
                 var from = _arr[State(level, mask, n)];

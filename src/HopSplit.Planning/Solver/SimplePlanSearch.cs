@@ -16,6 +16,7 @@ internal sealed class SimplePlanSearch
     private readonly double[] _toGoArr;
     private readonly double[] _toGoDep;
     private readonly bool[] _visited;
+    private readonly double[] _segmentCost;
     private readonly PriorityQueue<int, double> _heap = new();
 
     private int _b;
@@ -35,6 +36,7 @@ internal sealed class SimplePlanSearch
         _toGoArr = new double[(_layers + 1) * _nodes];
         _toGoDep = new double[(_layers + 1) * _nodes];
         _visited = new bool[_nodes];
+        _segmentCost = new double[_layers];
     }
 
     /// <summary>Search states expanded by the last call.</summary>
@@ -90,12 +92,8 @@ internal sealed class SimplePlanSearch
             {
                 if (!_problem.CanCompute(n)) continue;
                 var best = double.PositiveInfinity;
-                for (var last = j; last < _layers; last++)
-                {
-                    var cost = _problem.ComputeCost(n, j, last, _b);
-                    if (!(cost < _limit) || !_problem.Fits(n, j, last)) break;
-                    best = Math.Min(best, cost + _toGoDep[(last + 1) * _nodes + n]);
-                }
+                var segments = _problem.SegmentCosts(n, j, _b, _limit, _segmentCost);
+                for (var k = 0; k < segments; k++) best = Math.Min(best, _segmentCost[k] + _toGoDep[(j + k + 1) * _nodes + n]);
                 _toGoArr[offset + n] = best;
             }
             if (j == 0) break; // raw samples never leave the source: no link edges at level 0
@@ -137,11 +135,12 @@ internal sealed class SimplePlanSearch
         if (++_expanded > _budget) return;
         if (_problem.CanCompute(node) && (level > 0 || node == _problem.Network.SourceIndex))
         {
-            for (var last = level; last < _layers; last++)
+            var segments = _problem.SegmentCosts(node, level, _b, _limit, _segmentCost);
+            var stages = _segmentCost.AsSpan(0, segments).ToArray(); // deeper levels reuse the buffer
+            for (var k = 0; k < segments; k++)
             {
-                var stage = _problem.ComputeCost(node, level, last, _b);
-                if (!(stage < _limit) || !_problem.Fits(node, level, last)) break;
-                var next = cost + stage;
+                var last = level + k;
+                var next = cost + stages[k];
                 if (!(next + _toGoDep[(last + 1) * _nodes + node] < _best)) continue;
                 _segments.Add(new SegmentPlacement(node, level, last));
                 AtDeparture(last + 1, node, next);

@@ -64,3 +64,17 @@ public class SimulateCommandTests
         }
     }
 }
+
+public class ParseErrorTests
+{
+    [Fact]
+    public void Parse_errors_are_json_when_json_was_asked_for()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = HopSplitApp.Run(["plan", "--model", "m.json", "--network", "n.json", "--batch", "many", "--json"], output, error);
+        Assert.Equal(ExitCodes.InvalidInput, code);
+        using var document = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.Contains("many", document.RootElement.GetProperty("error").GetString());
+    }
+}
