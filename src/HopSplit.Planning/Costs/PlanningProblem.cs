@@ -127,6 +127,20 @@ public sealed class PlanningProblem
         return count;
     }
 
+    /// <summary>
+    /// Seconds node needs at micro-batch size b for the forward and backward work of layers 0..layer-1,
+    /// without overhead. A segment's compute cost is the difference of two of these plus twice the
+    /// overhead, which lets the solver find the best segment start with a sliding-window minimum.
+    /// </summary>
+    public double PrefixWorkSeconds(int node, int layer, int b) => (_forwardPrefix[layer] + _backwardPrefix[layer]) * (b * _secondsPerFlop[node]);
+
+    /// <summary>o of a node: paid once forward and once backward by every segment it computes.</summary>
+    public double OverheadSeconds(int node) => _overhead[node];
+
+    /// <summary>True when layers first..last on node cost less than limit and fit its memory.</summary>
+    public bool SegmentAllowed(int node, int first, int last, int b, double limit) =>
+        ComputeCost(node, first, last, b) < limit && Fits(node, first, last);
+
     /// <summary>Total forward plus backward FLOPs per sample of layers first..last.</summary>
     public double WorkFlops(int first, int last) =>
         (_forwardPrefix[last + 1] - _forwardPrefix[first]) + (_backwardPrefix[last + 1] - _backwardPrefix[first]);

@@ -11,7 +11,9 @@ namespace HopSplit.Planning.Solver;
 /// carry a whole segment's stage cost; link edges keep the level and carry a link stage's cost.
 /// Compute edges only go up a level, so heap Dijkstra runs once per level over the link edges.
 /// Only edges whose cost is below <c>limit</c> exist: that is the threshold of the bottleneck-aware
-/// shortest path.
+/// shortest path. For min-sum, the best start of a segment ending at layer j is a sliding-window
+/// minimum (a segment's cost is a difference of prefix sums, and the allowed starts form a window
+/// that only moves forward), so a whole search costs O(layers x nodes) plus Dijkstra.
 /// <para>
 /// Without tracked nodes the search is a relaxation: a walk may leave a node and come back to it.
 /// Every tracked node adds a bit to the state (has the walk been there?), which forbids revisiting
@@ -28,6 +30,12 @@ internal sealed class LayeredPlanGraph
     private readonly PriorityQueue<int, double> _heap = new();
     private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
     private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
+    private readonly int[] _windowStart;     // per node: the first layer a segment ending at this level may start at
+    private int[] _window = [];              // per (node, mask): candidate start levels, best value first
+    private double[] _windowValue = [];      // arr - prefix work of each candidate
+    private int[] _windowHead = [];
+    private int[] _windowTail = [];
+    private bool[] _reached = [];            // per (level, mask): does any state of that block hold a distance?
     private int _masks;
     private double[] _arr = [];
     private double[] _dep = [];
@@ -44,6 +52,7 @@ internal sealed class LayeredPlanGraph
         _bitOf = new int[_nodes];
         _linkCost = new double[problem.Network.Links.Count];
         _segmentCost = new double[_layers];
+        _windowStart = new int[_nodes];
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
@@ -61,10 +70,12 @@ internal sealed class LayeredPlanGraph
         Prepare(tracked);
         var source = _problem.Network.SourceIndex;
         _arr[State(0, Bit(source), source)] = 0;
+        _reached[Bit(source)] = true;
         for (var j = 0; j <= _layers; j++)
         {
             if (j >= 1 && j < _layers) RelaxLinks(j, b, limit, measure);
-            if (j < _layers) RelaxCompute(j, b, limit, measure);
+            if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, b, limit);
+            else if (j < _layers) RelaxCompute(j, b, limit, measure);
         }
 
         var end = BestTerminal();
@@ -91,7 +102,17 @@ internal sealed class LayeredPlanGraph
             _arrFrom = new int[size];
             _arrFromLink = new int[size];
             _arrFromDeparture = new bool[size];
+            var windows = _nodes * _masks;
+            _window = new int[windows * (_layers + 1)];
+            _windowValue = new double[windows * (_layers + 1)];
+            _windowHead = new int[windows];
+            _windowTail = new int[windows];
         }
+        if (_reached.Length != (_layers + 1) * _masks) _reached = new bool[(_layers + 1) * _masks];
+        else Array.Clear(_reached);
+        Array.Clear(_windowHead);
+        Array.Clear(_windowTail);
+        Array.Clear(_windowStart);
         Array.Fill(_arr, double.PositiveInfinity);
         Array.Fill(_dep, double.PositiveInfinity);
     }
@@ -113,6 +134,7 @@ internal sealed class LayeredPlanGraph
         candidate = Combine(distance, cost, measure);
         target = State(level, mask | bit, hop.To);
         if (!(candidate < _arr[target])) return false;
+        _reached[level * _masks + (mask | bit)] = true;
         _arr[target] = candidate;
         _arrFrom[target] = fromState;
         _arrFromLink[target] = hop.Link;
@@ -120,40 +142,88 @@ internal sealed class LayeredPlanGraph
         return true;
     }
 
+    /// <summary>
+    /// Link edges within a level. An edge keeps the mask or adds the bit of a tracked node, so masks
+    /// are settled in increasing order, each by a small Dijkstra over its own nodes; masks no state
+    /// reached are skipped.
+    /// </summary>
     private void RelaxLinks(int level, int b, double limit, PathMeasure measure)
     {
         var network = _problem.Network;
         for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
-        _heap.Clear();
         for (var mask = 0; mask < _masks; mask++)
-        for (var u = 0; u < _nodes; u++)
         {
-            var from = State(level, mask, u);
-            var distance = _dep[from];
-            if (double.IsPositiveInfinity(distance)) continue;
-            foreach (var hop in network.Outgoing(u))
+            if (!_reached[level * _masks + mask]) continue;
+            for (var u = 0; u < _nodes; u++)
             {
-                var cost = _linkCost[hop.Link];
-                if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
+                var from = State(level, mask, u);
+                var distance = _dep[from];
+                if (double.IsPositiveInfinity(distance)) continue;
+                foreach (var hop in network.Outgoing(u))
+                {
+                    var cost = _linkCost[hop.Link];
+                    if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
+                }
+            }
+            _heap.Clear();
+            for (var v = 0; v < _nodes; v++)
+            {
+                var state = State(level, mask, v);
+                if (!double.IsPositiveInfinity(_arr[state])) _heap.Enqueue(state, _arr[state]);
+            }
+            while (_heap.TryDequeue(out var state, out var distance))
+            {
+                if (distance > _arr[state]) continue; // stale entry
+                foreach (var hop in network.Outgoing(state % _nodes))
+                {
+                    var cost = _linkCost[hop.Link];
+                    if (!(cost < limit)) continue;
+                    // A hop onto a tracked node lands in a larger mask, settled later in this loop.
+                    if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate)
+                        && Bit(hop.To) == 0)
+                        _heap.Enqueue(target, candidate);
+                }
             }
         }
-        var levelStart = State(level, 0, 0);
-        var levelSize = _masks * _nodes;
-        for (var i = 0; i < levelSize; i++)
+    }
+
+    /// <summary>
+    /// Min-sum compute edges into level + 1: Dep(level + 1, n) = prefix(level + 1) + 2o + min over
+    /// allowed starts i of (Arr(i, n) - prefix(i)). The allowed starts of a segment ending at this
+    /// level are [windowStart, level] (a longer segment costs more and needs more memory), and the
+    /// window start never moves back, so a monotone deque per node and mask keeps the minimum.
+    /// </summary>
+    private void RelaxComputeSliding(int level, int b, double limit)
+    {
+        for (var n = 0; n < _nodes; n++)
         {
-            if (!double.IsPositiveInfinity(_arr[levelStart + i])) _heap.Enqueue(levelStart + i, _arr[levelStart + i]);
-        }
-        while (_heap.TryDequeue(out var state, out var distance))
-        {
-            if (distance > _arr[state]) continue; // stale entry
-            var u = state % _nodes;
-            var mask = (state / _nodes) % _masks;
-            foreach (var hop in network.Outgoing(u))
+            if (!_problem.CanCompute(n)) continue;
+            while (_windowStart[n] <= level && !_problem.SegmentAllowed(n, _windowStart[n], level, b, limit)) _windowStart[n]++;
+            var start = _windowStart[n];
+            var prefixHere = _problem.PrefixWorkSeconds(n, level, b);
+            var prefixNext = _problem.PrefixWorkSeconds(n, level + 1, b);
+            var overheads = 2 * _problem.OverheadSeconds(n);
+            for (var mask = 0; mask < _masks; mask++)
             {
-                var cost = _linkCost[hop.Link];
-                if (!(cost < limit)) continue;
-                if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate))
-                    _heap.Enqueue(target, candidate);
+                var window = n * _masks + mask;
+                var offset = window * (_layers + 1);
+                ref var head = ref _windowHead[window];
+                ref var tail = ref _windowTail[window];
+                var arrival = _arr[State(level, mask, n)];
+                if (!double.IsPositiveInfinity(arrival))
+                {
+                    var value = arrival - prefixHere;
+                    while (tail > head && _windowValue[offset + tail - 1] >= value) tail--;
+                    _window[offset + tail] = level;
+                    _windowValue[offset + tail] = value;
+                    tail++;
+                }
+                while (tail > head && _window[offset + head] < start) head++;
+                if (tail == head) continue;
+                var target = State(level + 1, mask, n);
+                _reached[(level + 1) * _masks + mask] = true;
+                _dep[target] = prefixNext + overheads + _windowValue[offset + head];
+                _depFromLevel[target] = _window[offset + head];
             }
         }
     }
@@ -175,6 +245,7 @@ internal sealed class LayeredPlanGraph
                     var target = State(level + k + 1, mask, n);
                     if (candidate < _dep[target])
                     {
+                        _reached[(level + k + 1) * _masks + mask] = true;
                         _dep[target] = candidate;
                         _depFromLevel[target] = level;
                     }

@@ -196,8 +196,19 @@ public sealed class MspSolver
         }
     }
 
-    private Subproblem Found(PlanShape shape, double sum, int b, bool exact, double sumLowerBound) =>
-        new(shape, sum, shape.Stages().Max(s => s.Time(_problem, b).Cost), exact, sumLowerBound);
+    /// <summary>The subproblem's answer, with the plan's sum recomputed stage by stage so that it is exact.</summary>
+    private Subproblem Found(PlanShape shape, double searchSum, int b, bool exact, double sumLowerBound)
+    {
+        double sum = 0, max = 0;
+        foreach (var stage in shape.Stages())
+        {
+            var cost = stage.Time(_problem, b).Cost;
+            sum += cost;
+            max = Math.Max(max, cost);
+        }
+        // The search adds the same costs in another order: keep the bound no higher than the sum.
+        return new Subproblem(shape, sum, max, exact, Math.Min(sumLowerBound, Math.Min(searchSum, sum)));
+    }
 
     /// <summary>How many distinct stage costs exist at b: the Dijkstra runs plain threshold enumeration would make.</summary>
     public int DistinctStageCostCount(int b) => DistinctStageCosts(b).Length;
