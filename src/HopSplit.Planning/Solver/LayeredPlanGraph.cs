@@ -94,6 +94,7 @@ internal sealed class LayeredPlanGraph
         for (var i = 0; i < tracked.Count; i++) _bitOf[tracked[i]] = i;
         _masks = 1 << tracked.Count;
         var size = (_layers + 1) * _masks * _nodes;
+        var blocks = (_layers + 1) * _masks;
         if (_arr.Length != size)
         {
             _arr = new double[size];
@@ -107,14 +108,24 @@ internal sealed class LayeredPlanGraph
             _windowValue = new double[windows * (_layers + 1)];
             _windowHead = new int[windows];
             _windowTail = new int[windows];
+            _reached = new bool[blocks];
+            Array.Fill(_arr, double.PositiveInfinity);
+            Array.Fill(_dep, double.PositiveInfinity);
         }
-        if (_reached.Length != (_layers + 1) * _masks) _reached = new bool[(_layers + 1) * _masks];
-        else Array.Clear(_reached);
+        else
+        {
+            // Only the (level, mask) blocks the last search reached hold distances: reset just those.
+            for (var block = 0; block < blocks; block++)
+            {
+                if (!_reached[block]) continue;
+                _arr.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
+                _dep.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
+                _reached[block] = false;
+            }
+        }
         Array.Clear(_windowHead);
         Array.Clear(_windowTail);
         Array.Clear(_windowStart);
-        Array.Fill(_arr, double.PositiveInfinity);
-        Array.Fill(_dep, double.PositiveInfinity);
     }
 
     private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];

@@ -90,9 +90,7 @@ public sealed class MspSolver
     public MspResult? SolveWeighted(int b, double lambda)
     {
         CheckMicroBatch(b);
-        // The smallest bottleneck any walk can have bounds every threshold from below; walks that
-        // already had to stop revisiting the tracked nodes give a higher, still valid bound.
-        var lowestBottleneck = _graph.Solve(b, double.PositiveInfinity, LayeredPlanGraph.PathMeasure.Max, _tracked, out _);
+        var lowestBottleneck = LowestBottleneckBound(b);
         if (double.IsPositiveInfinity(lowestBottleneck)) return null;
 
         MspResult? best = null;
@@ -152,6 +150,31 @@ public sealed class MspSolver
             if (next >= costs.Length) return null;
             threshold = costs[next];
         }
+    }
+
+    /// <summary>
+    /// A cheap lower bound on any plan's bottleneck, which bounds every threshold from below: each
+    /// layer runs in some segment, which costs at least that layer alone on the cheapest node that
+    /// can hold it; the first layer runs on the source and the last on the sink, if there is one.
+    /// Infinity when some layer fits nowhere.
+    /// </summary>
+    private double LowestBottleneckBound(int b)
+    {
+        var network = _problem.Network;
+        var bound = _problem.ComputeCost(network.SourceIndex, 0, 0, b);
+        if (!_problem.Fits(network.SourceIndex, 0, 0)) return double.PositiveInfinity;
+        for (var layer = 0; layer < _problem.LayerCount; layer++)
+        {
+            var cheapest = double.PositiveInfinity;
+            for (var n = 0; n < _problem.NodeCount; n++)
+            {
+                if ((network.SinkIndex < 0 || layer < _problem.LayerCount - 1 || n == network.SinkIndex)
+                    && _problem.CanCompute(n) && _problem.Fits(n, layer, layer))
+                    cheapest = Math.Min(cheapest, _problem.ComputeCost(n, layer, layer, b));
+            }
+            bound = Math.Max(bound, cheapest);
+        }
+        return bound;
     }
 
     private MspResult Result(PlanShape shape, int b, double sum, double max) =>
