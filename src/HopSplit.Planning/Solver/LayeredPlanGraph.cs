@@ -217,9 +217,10 @@ internal sealed class LayeredPlanGraph
             for (var mask = 0; mask < _masks; mask++)
             {
                 var window = n * _masks + mask;
-                var offset = window * (_layers + 1);
                 ref var head = ref _windowHead[window];
                 ref var tail = ref _windowTail[window];
+                if (tail == head && !_reached[level * _masks + mask]) continue; // nothing to start from
+                var offset = window * (_layers + 1);
                 var arrival = _arr[State(level, mask, n)];
                 if (!double.IsPositiveInfinity(arrival))
                 {
