@@ -26,14 +26,15 @@ public static class BaselinePlanners
     public static (PlanShape Shape, int MicroBatchSize)? EvenSplit(PlanningProblem problem, int? microBatchSize = null)
     {
         var network = problem.Network;
-        var (parents, parentLinks) = FewestHops(problem);
+        var tree = network.FewestHopTree();
+        var (parents, parentLinks) = (tree.Parents, tree.ParentLinks);
         var target = network.SinkIndex;
         if (target < 0)
         {
             target = Enumerable.Range(0, problem.NodeCount)
                 .Where(n => problem.CanCompute(n) && (n == network.SourceIndex || parents[n] >= 0))
                 .OrderByDescending(n => network.Nodes[n].Flops)
-                .ThenBy(n => HopCount(parents, n, network.SourceIndex))
+                .ThenBy(tree.Hops)
                 .ThenBy(n => network.Nodes[n].Id, StringComparer.Ordinal)
                 .First();
         }
@@ -139,35 +140,5 @@ public static class BaselinePlanners
     {
         var end = path.IndexOf(segments[^1].Node);
         return new PlanShape(path.Take(end + 1).ToArray(), links.Take(end).ToArray(), segments);
-    }
-
-    private static (int[] Parents, int[] ParentLinks) FewestHops(PlanningProblem problem)
-    {
-        var network = problem.Network;
-        var parents = Enumerable.Repeat(-1, problem.NodeCount).ToArray();
-        var parentLinks = Enumerable.Repeat(-1, problem.NodeCount).ToArray();
-        var seen = new bool[problem.NodeCount];
-        var queue = new Queue<int>();
-        seen[network.SourceIndex] = true;
-        queue.Enqueue(network.SourceIndex);
-        while (queue.TryDequeue(out var u))
-        {
-            foreach (var hop in network.Outgoing(u))
-            {
-                if (seen[hop.To]) continue;
-                seen[hop.To] = true;
-                parents[hop.To] = u;
-                parentLinks[hop.To] = hop.Link;
-                queue.Enqueue(hop.To);
-            }
-        }
-        return (parents, parentLinks);
-    }
-
-    private static int HopCount(int[] parents, int node, int source)
-    {
-        var hops = 0;
-        for (var n = node; n != source; n = parents[n]) hops++;
-        return hops;
     }
 }

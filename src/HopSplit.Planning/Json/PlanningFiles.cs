@@ -153,22 +153,10 @@ public static class PlanningFiles
 
     private static void CheckConnected(Network network, List<string> errors)
     {
-        var seen = new bool[network.Nodes.Count];
-        var stack = new Stack<int>();
-        seen[network.SourceIndex] = true;
-        stack.Push(network.SourceIndex);
-        while (stack.TryPop(out var u))
-        {
-            foreach (var hop in network.Outgoing(u))
-            {
-                if (seen[hop.To]) continue;
-                seen[hop.To] = true;
-                stack.Push(hop.To);
-            }
-        }
-        if (network.Nodes.Count > 1 && seen.Count(s => s) == 1)
+        var reached = network.FewestHopTree().Reached;
+        if (network.Nodes.Count > 1 && reached.Count(r => r) == 1)
             errors.Add($"source: node '{network.Source}' has no link to any other node, so nothing can be offloaded; add a link from it");
-        else if (network.SinkIndex >= 0 && !seen[network.SinkIndex])
+        else if (network.SinkIndex >= 0 && !reached[network.SinkIndex])
             errors.Add($"sink: node '{network.Sink}' cannot be reached from the source '{network.Source}'; add a link on the way");
     }
 

@@ -71,10 +71,44 @@ public sealed class Network
     /// <summary>The hops that arrive at node <paramref name="node"/>.</summary>
     internal ReadOnlySpan<LinkHop> Incoming(int node) => _incoming[node];
 
+    /// <summary>The fewest-hop tree from the source (breadth first over the links' directions).</summary>
+    internal HopTree FewestHopTree()
+    {
+        var parents = Enumerable.Repeat(-1, Nodes.Count).ToArray();
+        var parentLinks = Enumerable.Repeat(-1, Nodes.Count).ToArray();
+        var reached = new bool[Nodes.Count];
+        var queue = new Queue<int>();
+        reached[SourceIndex] = true;
+        queue.Enqueue(SourceIndex);
+        while (queue.TryDequeue(out var u))
+        {
+            foreach (var hop in Outgoing(u))
+            {
+                if (reached[hop.To]) continue;
+                reached[hop.To] = true;
+                parents[hop.To] = u;
+                parentLinks[hop.To] = hop.Link;
+                queue.Enqueue(hop.To);
+            }
+        }
+        return new HopTree(SourceIndex, parents, parentLinks, reached);
+    }
+
     /// <summary>A copy of this network in which only the given nodes may compute; the others relay.</summary>
     public Network WithComputeOnly(IReadOnlySet<string> computeNodes) => new(
         Nodes.Select(n => computeNodes.Contains(n.Id) ? n : n with { Flops = 0 }).ToList(),
         Links, Source, Sink);
+}
+
+/// <summary>Fewest-hop routes from the root: each reached node's parent and the link from it (-1 where none).</summary>
+internal sealed record HopTree(int Root, int[] Parents, int[] ParentLinks, bool[] Reached)
+{
+    public int Hops(int node)
+    {
+        var hops = 0;
+        for (var n = node; n != Root; n = Parents[n]) hops++;
+        return hops;
+    }
 }
 
 /// <summary>One direction of a link, as seen from the node it leaves.</summary>

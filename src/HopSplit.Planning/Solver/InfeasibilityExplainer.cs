@@ -15,7 +15,7 @@ public static class InfeasibilityExplainer
         if (!problem.CanCompute(network.SourceIndex))
             return $"the source '{source.Id}' has flops 0 (a relay), but the first layer '{model.Layers[0].Name}' must run where the data is: give it flops > 0";
 
-        var reachable = Reachable(problem);
+        var reachable = network.FewestHopTree().Reached;
         if (network.SinkIndex >= 0)
         {
             var sink = network.Nodes[network.SinkIndex];
@@ -57,25 +57,6 @@ public static class InfeasibilityExplainer
             ? $"layer {first} '{problem.Model.Layers[first].Name}'"
             : $"layers {first}..{last}";
         return $"node '{device.Id}' needs {Bytes(need)} for {layers} but has {Bytes(device.MemoryBytes)}: {Bytes(need - device.MemoryBytes)} short";
-    }
-
-    private static bool[] Reachable(PlanningProblem problem)
-    {
-        var network = problem.Network;
-        var seen = new bool[problem.NodeCount];
-        var stack = new Stack<int>();
-        seen[network.SourceIndex] = true;
-        stack.Push(network.SourceIndex);
-        while (stack.TryPop(out var u))
-        {
-            foreach (var hop in network.Outgoing(u))
-            {
-                if (seen[hop.To]) continue;
-                seen[hop.To] = true;
-                stack.Push(hop.To);
-            }
-        }
-        return seen;
     }
 
     internal static string Bytes(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes");
