@@ -11,7 +11,7 @@ public enum PlanningAlgorithm { Bsp, Sequential, Even, TwoTier, Bottleneck, Exha
 /// <summary>How b is chosen together with the plan when the user does not fix it.</summary>
 public enum JointMode
 {
-    /// <summary>Alternate MSP and the closed-form micro-batch size (the paper's algorithm).</summary>
+    /// <summary>Alternate MSP and the closed-form micro-batch size (the paper's algorithm), from b = B and from b = 1.</summary>
     Alternating,
     /// <summary>Solve MSP for every distinct number of micro-batches: exact, slower.</summary>
     Exact,
@@ -86,7 +86,7 @@ public static class Planner
         }
         else
         {
-            var joint = options.Joint == JointMode.Exact ? JointOptimizer.Exact(solver) : JointOptimizer.Alternate(solver);
+            var joint = options.Joint == JointMode.Exact ? JointOptimizer.Exact(solver) : JointOptimizer.AlternateFromBothEnds(solver);
             result = joint is null ? null : (joint.Shape, joint.MicroBatchSize);
         }
         var statistics = solver.Statistics;

@@ -79,7 +79,7 @@ public static class BaselinePlanners
             {
                 if (solver.Solve(fixedB) is { } r) candidate = (r.Shape, fixedB);
             }
-            else if (JointOptimizer.Alternate(solver) is { } joint)
+            else if (JointOptimizer.AlternateFromBothEnds(solver) is { } joint)
             {
                 candidate = (joint.Shape, joint.MicroBatchSize);
             }
