@@ -25,11 +25,11 @@ internal static class Emitter
         var writer = Begin(network.Target);
         writer.WriteLine("/// <summary>This network (generated from its [EdgeNetwork], [Node] and [Link] attributes).</summary>");
         writer.Open($"public static {Network} Network {{ get; }} = new(");
-        writer.Open($"new {Node}[]");
+        writer.WriteLine($"new {Node}[]").Open();
         foreach (var node in network.Nodes)
             writer.WriteLine($"new({Literal(node.Id)}, {Number(node.Flops)}, {Number(node.MemoryBytes)}, {Number(node.OverheadSeconds)}),");
         writer.Close("},");
-        writer.Open($"new {Link}[]");
+        writer.WriteLine($"new {Link}[]").Open();
         foreach (var link in network.Links)
             writer.WriteLine($"new({Literal(link.From)}, {Literal(link.To)}, {Number(link.BitsPerSecond)}, {Number(link.LatencySeconds)}, {(link.Directed ? "true" : "false")}),");
         writer.Close("},");
