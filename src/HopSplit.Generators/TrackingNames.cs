@@ -1,0 +1,10 @@
+namespace HopSplit.Generators;
+
+/// <summary>Names of the incremental steps, for caching tests (enumerated by reflection).</summary>
+public static class TrackingNames
+{
+    public const string DeviceExtraction = nameof(DeviceExtraction);
+    public const string DeviceModels = nameof(DeviceModels);
+    public const string NetworkExtraction = nameof(NetworkExtraction);
+    public const string NetworkModels = nameof(NetworkModels);
+}
