@@ -18,18 +18,18 @@ public class SnapshotTests
     {
         if (Snapshot.Accepting) return; // the accept run would (correctly) rewrite the snapshot
         var dir = Path.Combine(Path.GetTempPath(), "hopsplit-snapshot-" + Guid.NewGuid().ToString("N"));
-        var file = Path.Combine(dir, "Fake.cs");
-        Directory.CreateDirectory(Path.Combine(dir, "Snapshots"));
+        var snapshots = Path.Combine(dir, "Snapshots");
+        Directory.CreateDirectory(snapshots);
         try
         {
             File.WriteAllText(Path.Combine(dir, "Snapshots", "T.X.g.verified.cs"), "old\n");
-            var error = Assert.ThrowsAny<Exception>(() => Snapshot.Match([("X.g.cs", "new\n")], "T", file));
+            var error = Assert.ThrowsAny<Exception>(() => Snapshot.Match([("X.g.cs", "new\n")], "T", snapshots));
             Assert.Contains("- old", error.Message);
             Assert.Contains("+ new", error.Message);
             Assert.Equal("new\n", File.ReadAllText(Path.Combine(dir, "Snapshots", "T.X.g.received.cs")));
             Assert.Equal("old\n", File.ReadAllText(Path.Combine(dir, "Snapshots", "T.X.g.verified.cs")));
 
-            Snapshot.Match([("X.g.cs", "old\n")], "T", file);
+            Snapshot.Match([("X.g.cs", "old\n")], "T", snapshots);
             Assert.False(File.Exists(Path.Combine(dir, "Snapshots", "T.X.g.received.cs")));
         }
         finally

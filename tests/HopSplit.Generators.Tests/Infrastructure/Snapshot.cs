@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -17,12 +18,16 @@ public static class Snapshot
         Environment.GetEnvironmentVariable(AcceptVariable) == "1"
         && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    public static void Match(GeneratorRun run, [CallerMemberName] string test = "", [CallerFilePath] string file = "") =>
-        Match(run.Sources, test, file);
+    public static void Match(GeneratorRun run, [CallerMemberName] string test = "") =>
+        Match(run.Sources, test, SnapshotDirectory);
 
-    public static void Match(IReadOnlyList<(string HintName, string Text)> files, string test, string file)
+    /// <summary>The committed Snapshots folder of the test project (its path is stamped into the assembly at build).</summary>
+    public static string SnapshotDirectory { get; } = Path.Combine(
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!,
+        "Snapshots");
+
+    public static void Match(IReadOnlyList<(string HintName, string Text)> files, string test, string dir)
     {
-        var dir = Path.Combine(Path.GetDirectoryName(file)!, "Snapshots");
         Directory.CreateDirectory(dir);
         var failures = new List<string>();
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
