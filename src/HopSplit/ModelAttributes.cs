@@ -1,0 +1,85 @@
+namespace HopSplit;
+
+/// <summary>
+/// Declares a TorchSharp module class as a split-learning model. The generator adds static <c>Costs</c>
+/// (a <see cref="Planning.Model.ModelCosts"/> the planner takes directly) and <c>CostTable</c> (one
+/// <see cref="LayerCostRow"/> per layer) to the class, which must be <c>partial</c>. Layers are the fields
+/// and properties marked <see cref="LayerAttribute"/>.
+/// </summary>
+/// <param name="inputShape">The shape of one input sample, without the batch dimension (e.g. 1, 28, 28).</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class SplitModelAttribute(params int[] inputShape) : Attribute
+{
+    /// <summary>The shape of one input sample, without the batch dimension; every dimension must be positive.</summary>
+    public int[] InputShape { get; } = inputShape;
+
+    /// <summary>The model name in <c>Costs</c>; defaults to the class name.</summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Marks a field or property of a <see cref="SplitModelAttribute"/> class as one layer of the chain.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class LayerAttribute : Attribute
+{
+    /// <summary>Position in the chain; layers without an order (or with equal orders) keep declaration order.
+    /// Layers are sorted by (Order, declaration order), and the default order is 0.</summary>
+    public int Order { get; set; }
+}
+
+/// <summary>
+/// Per-sample costs of a layer the generator cannot analyse (a custom module): with it the layer is
+/// reported with source <see cref="CostSource.Attribute"/> instead of being unprofiled.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class LayerCostAttribute : Attribute
+{
+    /// <summary>Forward FLOPs per sample (a multiply-add counts as 2); must be finite and &gt;= 0.</summary>
+    public double ForwardFlops { get; set; }
+
+    /// <summary>Backward FLOPs per sample; 0 means twice <see cref="ForwardFlops"/>.</summary>
+    public double BackwardFlops { get; set; }
+
+    /// <summary>Trainable parameters; must be finite and &gt;= 0.</summary>
+    public double Parameters { get; set; }
+
+    /// <summary>Shape of the layer's output per sample (required; every dimension positive).</summary>
+    public int[]? OutputShape { get; set; }
+}
+
+/// <summary>Where a layer's costs come from.</summary>
+public enum CostSource
+{
+    /// <summary>Computed by the generator from the layer's TorchSharp factory call.</summary>
+    Analysis,
+
+    /// <summary>Taken from a <see cref="LayerCostAttribute"/>.</summary>
+    Attribute,
+
+    /// <summary>Measured by a profiling run.</summary>
+    Profile,
+}
+
+/// <summary>One row of a generated model cost table (per sample).</summary>
+/// <param name="Name">The layer's field or property name.</param>
+/// <param name="Kind">The TorchSharp factory (e.g. "Conv2d") or the declared type of a custom layer.</param>
+/// <param name="InputShape">Shape of the layer input per sample.</param>
+/// <param name="OutputShape">Shape of the layer output per sample.</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="ForwardFlops">Forward FLOPs (a multiply-add counts as 2).</param>
+/// <param name="BackwardFlops">Backward FLOPs.</param>
+/// <param name="OutputElements">Elements of the output per sample.</param>
+/// <param name="Source">Where the numbers come from.</param>
+public sealed record LayerCostRow(
+    string Name,
+    string Kind,
+    IReadOnlyList<int> InputShape,
+    IReadOnlyList<int> OutputShape,
+    double Parameters,
+    double ForwardFlops,
+    double BackwardFlops,
+    double OutputElements,
+    CostSource Source)
+{
+    /// <summary>The planner's view of this row.</summary>
+    public Planning.Model.ModelLayer ToLayer() => new(Name, ForwardFlops, BackwardFlops, OutputElements, Parameters);
+}
