@@ -7,4 +7,6 @@ public static class TrackingNames
     public const string DeviceModels = nameof(DeviceModels);
     public const string NetworkExtraction = nameof(NetworkExtraction);
     public const string NetworkModels = nameof(NetworkModels);
+    public const string ModelExtraction = nameof(ModelExtraction);
+    public const string ModelSpecs = nameof(ModelSpecs);
 }

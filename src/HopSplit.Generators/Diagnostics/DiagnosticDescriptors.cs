@@ -9,8 +9,33 @@ namespace HopSplit.Generators.Diagnostics;
 public static class DiagnosticDescriptors
 {
     private const string Category = "HopSplit.Network";
+    private const string ModelCategory = "HopSplit.Model";
 
     private static string Help(string id) => $"docs/diagnostics/{id}.md";
+
+    public static readonly DiagnosticDescriptor UnprofiledLayer = new(
+        "HS0001", "Unprofiled layer",
+        "Layer '{0}' of model '{1}' cannot be analysed: {2}; add [LayerCost(...)] with its costs, or profile it",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "Every [Layer] needs costs: a TorchSharp.torch.nn factory call with constant arguments that the generator knows, or [LayerCost]. A model with an unprofiled layer gets no generated Costs.", helpLinkUri: Help("HS0001"));
+
+    public static readonly DiagnosticDescriptor ShapeMismatch = new(
+        "HS0002", "Layer shapes do not chain",
+        "Layer '{0}' does not accept its input: {1}",
+        ModelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "Each layer's input is the previous layer's output (the declared [SplitModel] shape for the first); sizes must agree.", helpLinkUri: Help("HS0002"));
+
+    public static readonly DiagnosticDescriptor ModelNotPartial = new(
+        "HS0003", "Model type is not partial",
+        "Model '{0}' must be declared partial so that Costs and CostTable can be generated",
+        ModelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "The generator adds static members to a [SplitModel] class; every declaration of it must be partial.", helpLinkUri: Help("HS0003"));
+
+    public static readonly DiagnosticDescriptor InvalidModelValue = new(
+        "HS0004", "Invalid model or layer value",
+        "Invalid value in model '{0}': {1}",
+        ModelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "[SplitModel] input dimensions and [LayerCost] output dimensions must be positive, [LayerCost] numbers finite and >= 0, and layer sizes positive.", helpLinkUri: Help("HS0004"));
 
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",

@@ -98,7 +98,7 @@ internal static class Parser
         return (flops, bytes, ms / MsPerSecond);
     }
 
-    private static TypeTarget? GetTarget(INamedTypeSymbol type)
+    internal static TypeTarget? GetTarget(INamedTypeSymbol type)
     {
         if (type.TypeKind != TypeKind.Class || type.IsGenericType) return null;
         var containers = new List<string>();
@@ -122,7 +122,7 @@ internal static class Parser
         return new TypeTarget(ns, new(containers.ToArray()), $"partial class {Escape(type.Name)}", hint);
     }
 
-    private static string FullName(INamedTypeSymbol type)
+    internal static string FullName(INamedTypeSymbol type)
     {
         var name = type.MetadataName;
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)

@@ -19,8 +19,8 @@ public sealed record GeneratorRun(GeneratorDriverRunResult Result, Compilation O
 }
 
 /// <summary>
-/// Runs <see cref="NetworkGenerator"/> on source strings with offline .NET 10 reference assemblies plus
-/// HopSplit and HopSplit.Planning. Every run checks: no generator exception, no generator diagnostics,
+/// Runs <see cref="NetworkGenerator"/> (or another generator) on source strings with offline .NET 10 reference assemblies plus
+/// HopSplit, HopSplit.Planning and TorchSharp (metadata). Every run checks: no generator exception, no generator diagnostics,
 /// and (unless disabled) an output compilation without errors or warnings, a second run on a clone with
 /// every tracked step Cached or Unchanged, and no Roslyn objects held in any step output.
 /// </summary>
@@ -33,6 +33,8 @@ public static class GeneratorHarness
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(HopSplit.EdgeDeviceAttribute).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(HopSplit.Planning.Model.Network).Assembly.Location),
+        // Metadata only: no torch function is called (the libtorch natives are not installed).
+        MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location),
     ];
 
     /// <summary>The const strings of <see cref="TrackingNames"/>.</summary>
@@ -46,19 +48,22 @@ public static class GeneratorHarness
         "HopSplit.GeneratorTests.Input",
         sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Input{i}.cs")),
         References,
-        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+            // As the SDK does (NoWarn CS1701;CS1702): TorchSharp is built against net8.0's System.Runtime.
+            .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
-        [new NetworkGenerator().AsSourceGenerator()],
+    /// <summary>A driver for one generator: <see cref="NetworkGenerator"/> unless given.</summary>
+    public static GeneratorDriver CreateDriver(IIncrementalGenerator? generator = null) => CSharpGeneratorDriver.Create(
+        [(generator ?? new NetworkGenerator()).AsSourceGenerator()],
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator with all the checks; <paramref name="expectValidOutput"/> false skips the
     /// compile-the-output check (for broken inputs, whose own errors remain).</summary>
-    public static GeneratorRun Run(string[] sources, bool expectValidOutput = true)
+    public static GeneratorRun Run(string[] sources, bool expectValidOutput = true, IIncrementalGenerator? generator = null)
     {
         var compilation = Compile(sources);
-        var driver = CreateDriver();
+        var driver = CreateDriver(generator);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var result = driver.GetRunResult();
 

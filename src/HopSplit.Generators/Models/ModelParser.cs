@@ -1,0 +1,34 @@
+using System.Linq;
+using System.Threading;
+using HopSplit.Generators.Helpers;
+using HopSplit.Generators.Networks;
+using Microsoft.CodeAnalysis;
+
+namespace HopSplit.Generators.Models;
+
+/// <summary>Builds the value model of a [SplitModel] class, or null when anything is missing or wrong
+/// (the analyzer reports why). Never throws (except on cancellation).</summary>
+internal static class ModelParser
+{
+    public static ModelSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        if (context.TargetSymbol is not INamedTypeSymbol type) return null;
+        var target = Parser.GetTarget(type);
+        if (target is null) return null;
+        var compilation = context.SemanticModel.Compilation;
+        var reading = ModelReader.Read(type,
+            tree => tree == context.SemanticModel.SyntaxTree ? context.SemanticModel
+                : compilation.ContainsSyntaxTree(tree) ? compilation.GetSemanticModel(tree) : null,
+            ct);
+        if (!reading.Complete || reading.InputShape is null) return null;
+        var layers = reading.Layers.Select(l => new LayerSpec(
+            l.Name, l.Kind, new EquatableArray<long>(l.In!), new EquatableArray<long>(l.Out!),
+            l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out!, 0, l.Out!.Length), l.Source)).ToArray();
+        if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
+        // Its own file name, so a class that is also a device or network does not collide.
+        var hint = target.HintName.Substring(0, target.HintName.Length - ".g.cs".Length) + ".Costs.g.cs";
+        return new ModelSpec(target with { HintName = hint }, reading.Name,
+            LayerMath.Product(reading.InputShape, 0, reading.InputShape.Length), new EquatableArray<LayerSpec>(layers));
+    }
+}

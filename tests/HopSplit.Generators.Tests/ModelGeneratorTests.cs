@@ -1,0 +1,170 @@
+using HopSplit.Generators.Models;
+using HopSplit.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace HopSplit.Generators.Tests;
+
+public class ModelGeneratorTests
+{
+    private static GeneratorRun Run(params string[] sources) => GeneratorHarness.Run(sources, generator: new ModelGenerator());
+
+    private static ModelSpec Spec(GeneratorRun run) =>
+        (ModelSpec)run.Single.TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs).Single().Value;
+
+    private static LayerSpec Layer(ModelSpec spec, string name) => spec.Layers.Single(l => l.Name == name);
+
+    [Fact]
+    public void DigitNet_cnn()
+    {
+        var run = Run(ModelSources.DigitNet);
+        Assert.Equal(["Demo.DigitNet.Costs.g.cs"], run.Sources.Select(s => s.HintName));
+        Snapshot.Match(run);
+
+        var spec = Spec(run);
+        Assert.Equal("DigitNet", spec.Name);
+        Assert.Equal(784, spec.InputElements);
+        Assert.Equal(["conv1", "relu1", "pool1", "flat", "fc1"], spec.Layers.Select(l => l.Name));
+
+        var conv = Layer(spec, "conv1");
+        Assert.Equal([1L, 28, 28], conv.InputShape);
+        Assert.Equal([32L, 28, 28], conv.OutputShape);
+        Assert.Equal(32 * 1 * 3 * 3 + 32, conv.Parameters); // 320
+        Assert.Equal(2d * 32 * 28 * 28 * 1 * 3 * 3 + 32 * 28 * 28, conv.ForwardFlops); // 476672
+        Assert.Equal(2 * conv.ForwardFlops, conv.BackwardFlops);
+        Assert.Equal(25088, conv.OutputElements);
+        Assert.Equal("Analysis", conv.Source);
+
+        Assert.Equal(32d * 28 * 28, Layer(spec, "relu1").ForwardFlops);
+        Assert.Equal([32L, 14, 14], Layer(spec, "pool1").OutputShape);
+        Assert.Equal(32d * 14 * 14 * 4, Layer(spec, "pool1").ForwardFlops);
+        Assert.Equal([6272L], Layer(spec, "flat").OutputShape);
+        var fc = Layer(spec, "fc1");
+        Assert.Equal(6272 * 10 + 10, fc.Parameters);
+        Assert.Equal(2d * 6272 * 10 + 10, fc.ForwardFlops);
+        Assert.Equal([10L], fc.OutputShape);
+    }
+
+    [Fact]
+    public void Mlp_with_consts_named_and_optional_arguments_and_a_LayerCost_head()
+    {
+        var run = Run(ModelSources.Mlp);
+        Assert.Equal(["Demo.Models.Mlp.Costs.g.cs"], run.Sources.Select(s => s.HintName));
+        Snapshot.Match(run);
+
+        var spec = Spec(run);
+        Assert.Equal("mlp", spec.Name);
+        Assert.Equal(["fc1", "act", "drop", "norm", "fc2", "head"], spec.Layers.Select(l => l.Name));
+        var fc1 = Layer(spec, "fc1");
+        Assert.Equal(100480, fc1.Parameters); // Linear(784, 128): 784 * 128 + 128
+        Assert.Equal(2d * 784 * 128 + 128, fc1.ForwardFlops);
+        Assert.Equal(128 * 8, Layer(spec, "act").ForwardFlops);
+        Assert.Equal(2 * 128, Layer(spec, "norm").Parameters);
+        var fc2 = Layer(spec, "fc2");
+        Assert.Equal(128 * 10, fc2.Parameters); // named arguments out of order, hasBias: false
+        Assert.Equal(2d * 128 * 10, fc2.ForwardFlops);
+        var head = Layer(spec, "head");
+        Assert.Equal(("MyHead", "Attribute", 4.2e5, 8.4e5, 10d, 10d), (head.Kind, head.Source, head.ForwardFlops, head.BackwardFlops, head.Parameters, head.OutputElements));
+    }
+
+    [Fact]
+    public void Vgg16_has_torchvisions_parameter_count()
+    {
+        var spec = Spec(Run(ModelSources.Vgg16));
+        Assert.Equal(138_357_544, spec.Layers.Sum(l => l.Parameters));
+        Assert.Equal(13 + 15 + 5 + 1 + 1 + 3 + 2, spec.Layers.Count);
+        Assert.Equal([512L, 7, 7], Layer(spec, "p5").OutputShape);
+        Assert.Equal([25088L], Layer(spec, "flat").OutputShape);
+        Assert.Equal(1000, spec.Layers[^1].OutputElements);
+        // About 15.5 GMAC forward, i.e. ~31 GFLOP (the commonly quoted 15.5 G multiply-adds).
+        Assert.InRange(spec.Layers.Sum(l => l.ForwardFlops), 30.9e9, 31.1e9);
+    }
+
+    [Theory]
+    [InlineData("nn.Conv1d(4, 8, 5, stride: 2, padding: 2, bias: false)", "4, 100", "8, 50", 8 * 4 * 5)]
+    [InlineData("nn.Conv2d(4, 8, (3, 5), stride: (2, 1), groups: 2)", "4, 9, 9", "8, 4, 5", 8 * 2 * 15 + 8)]
+    [InlineData("nn.Conv2d(3, 6, 3, TorchSharp.Padding.Same, dilation: 2)", "3, 10, 10", "6, 10, 10", 6 * 3 * 9 + 6)]
+    [InlineData("nn.BatchNorm2d(16)", "16, 4, 4", "16, 4, 4", 32)]
+    [InlineData("nn.BatchNorm1d(16, affine: false)", "16", "16", 0)]
+    [InlineData("nn.LayerNorm(new long[] { 4, 5 })", "3, 4, 5", "3, 4, 5", 40)]
+    [InlineData("nn.Embedding(1000, 64)", "12", "12, 64", 64000)]
+    [InlineData("nn.MaxPool2d(3, stride: 2, ceil_mode: true)", "8, 10, 10", "8, 5, 5", 0)]
+    [InlineData("nn.MaxPool1d(2)", "8, 9", "8, 4", 0)]
+    [InlineData("nn.AvgPool2d(2, padding: 1)", "8, 9, 9", "8, 5, 5", 0)]
+    [InlineData("nn.AdaptiveAvgPool2d(1)", "8, 9, 9", "8, 1, 1", 0)]
+    [InlineData("nn.Flatten(2)", "8, 9, 9", "8, 81", 0)]
+    [InlineData("nn.Softmax(-1)", "10", "10", 0)]
+    [InlineData("nn.LeakyReLU(0.2)", "10", "10", 0)]
+    [InlineData("nn.Sigmoid()", "10", "10", 0)]
+    [InlineData("nn.Tanh()", "10", "10", 0)]
+    [InlineData("nn.Linear(5, 3)", "7, 5", "7, 3", 18)]
+    public void Single_layer_shapes_and_parameters(string factory, string input, string output, int parameters)
+    {
+        var spec = Spec(Run(ModelSources.Usings + $$"""
+            [SplitModel({{input}})] public partial class M { [Layer] readonly nn.Module<Tensor, Tensor> l = {{factory}}; }
+            """));
+        var layer = spec.Layers.Single();
+        Assert.Equal(output, string.Join(", ", layer.OutputShape));
+        Assert.Equal(parameters, layer.Parameters);
+        Assert.Equal(layer.OutputShape.Aggregate(1d, (a, d) => a * d), layer.OutputElements);
+        Assert.Equal(2 * layer.ForwardFlops, layer.BackwardFlops);
+    }
+
+    [Fact]
+    public void Unrelated_file_leaves_every_step_cached()
+    {
+        var compilation = GeneratorHarness.Compile(ModelSources.DigitNet);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Demo; public class Unrelated { public int X => 42; }", GeneratorHarness.ParseOptions, path: "Unrelated.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult();
+        GeneratorHarness.AssertAllCached(result);
+        GeneratorHarness.AssertNoRoslynObjects(result);
+        Assert.Single(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Editing_a_layer_regenerates_the_model()
+    {
+        var compilation = GeneratorHarness.Compile(ModelSources.DigitNet);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var old = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(
+            ModelSources.DigitNet.Replace("nn.Conv2d(1, 32, 3, padding: 1)", "nn.Conv2d(1, 32, 3, padding: 1, bias: false)"),
+            GeneratorHarness.ParseOptions, path: old.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Contains(IncrementalStepRunReason.Modified,
+            result.TrackedSteps[TrackingNames.ModelSpecs].SelectMany(s => s.Outputs).Select(o => o.Reason));
+        Assert.Contains("new(\"conv1\", 451584, 903168, 25088, 288),", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    public static TheoryData<string, string> BrokenModels => new()
+    {
+        { "unprofiled layer", "[SplitModel(10)] public partial class M { [Layer] readonly Module<Tensor, Tensor> l = nn.LSTM(10, 10); }" },
+        { "custom module without LayerCost", "public class C : nn.Module<Tensor, Tensor> { public C() : base(\"c\") { } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { [Layer] readonly C c = new(); }" },
+        { "non-constant argument", "[SplitModel(10)] public partial class M { static int n = 10; [Layer] readonly Linear l = nn.Linear(n, 3); }" },
+        { "shape mismatch", "[SplitModel(10)] public partial class M { [Layer] readonly Linear l = nn.Linear(11, 3); }" },
+        { "not partial", "[SplitModel(10)] public class M { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
+        { "zero dimension", "[SplitModel(10, 0)] public partial class M { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
+        { "empty shape", "[SplitModel] public partial class M { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
+        { "no layers", "[SplitModel(10)] public partial class M { }" },
+        { "half-typed call", "[SplitModel(10)] public partial class M { [Layer] readonly Linear l = nn.Linear(10, ; }" },
+        { "half-typed attribute", "[SplitModel(10, ] public partial class M { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
+        { "unknown factory", "[SplitModel(10)] public partial class M { [Layer] readonly Linear l = nn.Nope(10, 3); }" },
+        { "wrong argument types", "[SplitModel(\"ten\")] public partial class M { [Layer] readonly Linear l = nn.Linear(\"10\", 3.5); }" },
+        { "LayerCost without output shape", "[SplitModel(10)] public partial class M { [Layer, LayerCost(ForwardFlops = 1)] readonly Linear l = null!; }" },
+        { "negative LayerCost", "[SplitModel(10)] public partial class M { [Layer, LayerCost(ForwardFlops = -1, OutputShape = new[] { 3 })] readonly Linear l = null!; }" },
+        { "pool larger than input", "[SplitModel(1, 2, 2)] public partial class M { [Layer] readonly MaxPool2d p = nn.MaxPool2d(5); }" },
+        { "generic model", "[SplitModel(10)] public partial class M<T> { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
+        { "nested Sequential", "[SplitModel(10)] public partial class M { [Layer] readonly Sequential s = nn.Sequential(nn.Linear(10, 3)); }" },
+        { "overflowing sizes", "[SplitModel(int.MaxValue, int.MaxValue, int.MaxValue)] public partial class M { [Layer] readonly Flatten f = nn.Flatten(); }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenModels))]
+    public void Broken_models_never_throw_and_emit_nothing(string name, string source)
+    {
+        var run = GeneratorHarness.Run([ModelSources.Usings + source], expectValidOutput: false, generator: new ModelGenerator());
+        Assert.True(run.Sources.Count == 0, $"{name}: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
+    }
+}
