@@ -43,4 +43,17 @@ public class GeneratedCodeTests
         Assert.NotNull(plan);
         Assert.InRange(plan.MicroBatchSize, 1, 64);
     }
+
+    [Fact]
+    public void Generated_DigitNet_costs_plan_on_the_generated_network()
+    {
+        Assert.Equal(784, DigitNet.Costs.InputElements);
+        Assert.Equal(new ModelLayer("conv1", 476672, 953344, 25088, 320), DigitNet.Costs.Layers[0]);
+        Assert.Equal(new ModelLayer("fc1", 125450, 250900, 10, 62730), DigitNet.Costs.Layers[^1]);
+        Assert.Equal(DigitNet.CostTable.Select(r => r.ToLayer()), DigitNet.Costs.Layers);
+        Assert.Equal([1, 28, 28], DigitNet.CostTable[0].InputShape);
+        Assert.Equal(CostSource.Analysis, DigitNet.CostTable[0].Source);
+        var plan = Planner.Plan(DigitNet.Costs, Campus.Network, new TrainingJob(64));
+        Assert.NotNull(plan);
+    }
 }
