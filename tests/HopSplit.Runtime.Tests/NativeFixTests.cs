@@ -78,7 +78,7 @@ public sealed class NativeFixTests : IDisposable
     public void A_file_that_is_not_elf_gives_a_failure_result()
     {
         var text = Path.Combine(folder, "libLibTorchSharp.so");
-        File.WriteAllText(text, "version https://git-lfs pointer, not a library\n");
+        File.WriteAllText(text, "a text file, not a shared library\n");
         var result = ElfVersionPatcher.MarkVersionWeak(text);
         Assert.Equal(ElfPatchStatus.NotElf, result.Status);
         Assert.False(result.Succeeded);
