@@ -4,7 +4,10 @@ namespace HopSplit;
 /// Declares a TorchSharp module class as a split-learning model. The generator adds static <c>Costs</c>
 /// (a <see cref="Planning.Model.ModelCosts"/> the planner takes directly) and <c>CostTable</c> (one
 /// <see cref="LayerCostRow"/> per layer) to the class, which must be <c>partial</c>. Layers are the fields
-/// and properties marked <see cref="LayerAttribute"/>.
+/// and properties marked <see cref="LayerAttribute"/>. When every layer is a <c>Module&lt;Tensor, Tensor&gt;</c>,
+/// the class also implements <see cref="ISplitModel"/> (<c>LayerCount</c>, <c>Layer</c>, <c>ForwardLayers</c>), gets
+/// <c>Stage(first, last)</c> returning a <see cref="ModelStage"/>, and, unless it declares its own, a <c>forward</c>
+/// that runs every layer in order.
 /// </summary>
 /// <param name="inputShape">The shape of one input sample, without the batch dimension (e.g. 1, 28, 28).</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]

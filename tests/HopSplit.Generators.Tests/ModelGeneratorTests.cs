@@ -167,4 +167,63 @@ public class ModelGeneratorTests
         var run = GeneratorHarness.Run([ModelSources.Usings + source], expectValidOutput: false, generator: new ModelGenerator());
         Assert.True(run.Sources.Count == 0, $"{name}: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
     }
+
+    private static IMethodSymbol[] Forwards(GeneratorRun run, string type) =>
+        run.Output.GetTypeByMetadataName(type)!.GetMembers("forward").OfType<IMethodSymbol>().ToArray();
+
+    private static bool IsSplitModel(GeneratorRun run, string type) =>
+        run.Output.GetTypeByMetadataName(type)!.AllInterfaces.Any(i => i.ToDisplayString() == "HopSplit.ISplitModel");
+
+    [Fact]
+    public void Model_without_forward_gets_ForwardLayers_Stage_and_an_override_of_forward()
+    {
+        var run = Run(ModelSources.Chain);
+        Snapshot.Match(run);
+        var spec = Spec(run);
+        Assert.True(spec.Callable);
+        Assert.Equal(GeneratedForward.Override, spec.Forward);
+        Assert.True(IsSplitModel(run, "Demo.Chain"));
+        var forward = Assert.Single(Forwards(run, "Demo.Chain"));
+        Assert.True(forward.IsOverride);
+        var text = run.Sources.Single().Text;
+        Assert.Contains("case 0: x = this.x.forward(x); break;", text);
+        Assert.Contains("case 1: x = this.@event.forward(x); break;", text);
+        Assert.Contains("case 2: x = this.input.forward(x); break;", text);
+        Assert.Contains("ForwardLayers(0, 2, input);", text);
+    }
+
+    [Fact]
+    public void Model_with_its_own_forward_gets_no_generated_forward()
+    {
+        var run = Run(ModelSources.DigitNet);
+        var spec = Spec(run);
+        Assert.True(spec.Callable);
+        Assert.Equal(GeneratedForward.None, spec.Forward);
+        Assert.True(IsSplitModel(run, "Demo.DigitNet"));
+        var forward = Assert.Single(Forwards(run, "Demo.DigitNet"));
+        Assert.DoesNotContain(forward.DeclaringSyntaxReferences, r => r.SyntaxTree.FilePath.EndsWith(".g.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain(" forward(", run.Sources.Single().Text);
+    }
+
+    [Fact]
+    public void Model_that_is_not_a_module_gets_a_plain_forward()
+    {
+        var run = Run(ModelSources.Usings + "[SplitModel(8)] public partial class M { [Layer] readonly Linear fc = nn.Linear(8, 4); }");
+        Assert.Equal(GeneratedForward.Plain, Spec(run).Forward);
+        var forward = Assert.Single(Forwards(run, "M"));
+        Assert.False(forward.IsOverride);
+        Assert.True(IsSplitModel(run, "M"));
+    }
+
+    [Fact]
+    public void Layer_that_is_not_a_tensor_module_gets_costs_but_no_stages()
+    {
+        var run = Run(ModelSources.TwoInputLayer);
+        var spec = Spec(run);
+        Assert.False(spec.Callable);
+        Assert.Equal(GeneratedForward.None, spec.Forward);
+        Assert.False(IsSplitModel(run, "Demo.Joined"));
+        Assert.Empty(Forwards(run, "Demo.Joined"));
+        Assert.Contains("CostTable", run.Sources.Single().Text);
+    }
 }

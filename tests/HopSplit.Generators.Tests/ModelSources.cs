@@ -96,4 +96,37 @@ internal static class ModelSources
             public override Tensor forward(Tensor x) => x;
         }
         """;
+
+    /// <summary>No forward of its own (the generator overrides Module's), and layer names that are a keyword
+    /// and locals or parameters of the generated ForwardLayers.</summary>
+    public const string Chain = Usings + """
+        namespace Demo;
+
+        [SplitModel(8)]
+        public sealed partial class Chain : nn.Module<Tensor, Tensor>
+        {
+            [Layer] readonly Linear x = nn.Linear(8, 16);
+            [Layer] readonly ReLU @event = nn.ReLU();
+            [Layer] public Linear input { get; } = nn.Linear(16, 4);
+            public Chain() : base("chain") { RegisterComponents(); }
+        }
+        """;
+
+    /// <summary>A [LayerCost] layer that is not a Module&lt;Tensor, Tensor&gt;: costs, but nothing to call.</summary>
+    public const string TwoInputLayer = Usings + """
+        namespace Demo;
+
+        public class Pair : nn.Module<Tensor, Tensor, Tensor>
+        {
+            public Pair() : base("pair") { }
+            public override Tensor forward(Tensor a, Tensor b) => a + b;
+        }
+
+        [SplitModel(8)]
+        public partial class Joined
+        {
+            [Layer] readonly Linear fc = nn.Linear(8, 4);
+            [Layer, LayerCost(ForwardFlops = 4, OutputShape = new[] { 4 })] readonly Pair pair = new();
+        }
+        """;
 }

@@ -12,6 +12,10 @@ internal static class ModelEmitter
     private const string Layer = "global::HopSplit.Planning.Model.ModelLayer";
     private const string Row = "global::HopSplit.LayerCostRow";
     private const string Source = "global::HopSplit.CostSource";
+    private const string SplitModel = "global::HopSplit.ISplitModel";
+    private const string Stage = "global::HopSplit.ModelStage";
+    private const string Module = "global::TorchSharp.torch.nn.Module";
+    private const string Tensor = "global::TorchSharp.torch.Tensor";
 
     public static string Emit(ModelSpec model)
     {
@@ -22,7 +26,7 @@ internal static class ModelEmitter
         writer.WriteLine();
         if (target.Namespace.Length > 0) writer.WriteLine($"namespace {target.Namespace}").Open();
         foreach (var container in target.Containers) writer.WriteLine(container).Open();
-        writer.WriteLine(target.Declaration).Open();
+        writer.WriteLine(model.Callable ? $"{target.Declaration} : {SplitModel}" : target.Declaration).Open();
 
         writer.WriteLine("/// <summary>Per-sample layer costs (generated from the [SplitModel] and [Layer] declarations).</summary>");
         writer.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<{Row}> CostTable {{ get; }} = new {Row}[]").Open();
@@ -42,12 +46,56 @@ internal static class ModelEmitter
             writer.WriteLine($"new({Literal(l.Name)}, {Number(l.ForwardFlops)}, {Number(l.BackwardFlops)}, {Number(l.OutputElements)}, {Number(l.Parameters)}),");
         writer.Close("});");
         writer.Dedent();
+        if (model.Callable) EmitStages(writer, model);
 
         writer.Close();
         foreach (var _ in target.Containers) writer.Close();
         if (target.Namespace.Length > 0) writer.Close();
         return writer.ToString();
     }
+
+    /// <summary>ISplitModel, Stage and (when the class has none) forward: plain switch-based calls of each
+    /// layer's <c>forward</c>, in chain order.</summary>
+    private static void EmitStages(SourceWriter writer, ModelSpec model)
+    {
+        var count = model.Layers.Count;
+        var range = $"0 to {count - 1}";
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The number of layers (generated).</summary>");
+        writer.WriteLine($"public int LayerCount => {count};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The module of layer <paramref name=\"index\"/>, in chain order (generated).</summary>");
+        writer.WriteLine($"public {Module} Layer(int index) => index switch").Open();
+        for (var i = 0; i < count; i++)
+            writer.WriteLine($"{i} => this.{Identifier(model.Layers[i].Name)},");
+        writer.WriteLine($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, {Literal($"the model has layers {range}")}),");
+        writer.Close("};");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Runs layers <paramref name=\"first\"/> to <paramref name=\"last\"/> (inclusive) in order on <paramref name=\"input\"/> (generated).</summary>");
+        writer.WriteLine($"public {Tensor} ForwardLayers(int first, int last, {Tensor} input)").Open();
+        writer.WriteLine($"if (first < 0 || first > last || last >= {count})");
+        writer.WriteLine($"    throw new global::System.ArgumentOutOfRangeException(nameof(last), $\"layers {{first}} to {{last}} are not a range of {range}\");");
+        writer.WriteLine("var x = input;");
+        writer.WriteLine("for (var i = first; i <= last; i++)").Open();
+        writer.WriteLine("switch (i)").Open();
+        for (var i = 0; i < count; i++)
+            writer.WriteLine($"case {i}: x = this.{Identifier(model.Layers[i].Name)}.forward(x); break;");
+        writer.Close();
+        writer.Close();
+        writer.WriteLine("return x;");
+        writer.Close();
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>A pipeline stage running layers <paramref name=\"first\"/> to <paramref name=\"last\"/> (inclusive) (generated).</summary>");
+        writer.WriteLine($"public {Stage} Stage(int first, int last) => new(this, first, last);");
+        if (model.Forward == GeneratedForward.None) return;
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Runs every layer in order (generated: the class declares no forward).</summary>");
+        var modifiers = model.Forward == GeneratedForward.Override ? "public override" : "public";
+        writer.WriteLine($"{modifiers} {Tensor} forward({Tensor} input) => ForwardLayers(0, {count - 1}, input);");
+    }
+
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static string Shape(Helpers.EquatableArray<long> shape) =>
         "new int[] { " + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + " }";

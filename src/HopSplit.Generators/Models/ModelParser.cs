@@ -28,7 +28,34 @@ internal static class ModelParser
         if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
         // Its own file name, so a class that is also a device or network does not collide.
         var hint = target.HintName.Substring(0, target.HintName.Length - ".g.cs".Length) + ".Costs.g.cs";
+        var callable = reading.Layers.All(l => IsTensorModule(MemberType(type, l.Name)));
+        var forward = !callable || DeclaresForward(type) ? GeneratedForward.None
+            : IsTensorModule(type) ? GeneratedForward.Override : GeneratedForward.Plain;
         return new ModelSpec(target with { HintName = hint }, reading.Name,
-            LayerMath.Product(reading.InputShape, 0, reading.InputShape.Length), new EquatableArray<LayerSpec>(layers));
+            LayerMath.Product(reading.InputShape, 0, reading.InputShape.Length), new EquatableArray<LayerSpec>(layers),
+            callable, forward);
     }
+
+    private static ITypeSymbol? MemberType(INamedTypeSymbol type, string name) =>
+        type.GetMembers(name).Select(m => m switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })
+            .FirstOrDefault(t => t is not null);
+
+    /// <summary>The class itself declares a one-parameter <c>forward</c> (the generator then adds none).</summary>
+    private static bool DeclaresForward(INamedTypeSymbol type) =>
+        type.GetMembers("forward").OfType<IMethodSymbol>().Any(m => !m.IsImplicitlyDeclared && m.Parameters.Length == 1);
+
+    /// <summary><paramref name="type"/> is or derives from <c>TorchSharp.torch.nn.Module&lt;Tensor, Tensor&gt;</c>.</summary>
+    private static bool IsTensorModule(ITypeSymbol? type)
+    {
+        for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
+        {
+            if (t is { Name: "Module", Arity: 2, ContainingType: { Name: "nn", ContainingType: { Name: "torch", ContainingType: null, ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } } } }
+                && t.TypeArguments.All(IsTensor))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsTensor(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Tensor", Arity: 0, ContainingType: { Name: "torch", ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } } };
 }

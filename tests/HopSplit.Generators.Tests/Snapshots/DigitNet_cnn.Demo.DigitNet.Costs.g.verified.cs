@@ -3,7 +3,7 @@
 
 namespace Demo
 {
-    partial class DigitNet
+    partial class DigitNet : global::HopSplit.ISplitModel
     {
         /// <summary>Per-sample layer costs (generated from the [SplitModel] and [Layer] declarations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::HopSplit.LayerCostRow> CostTable { get; } = new global::HopSplit.LayerCostRow[]
@@ -27,5 +27,42 @@ namespace Demo
                 new("flat", 0, 0, 6272, 0),
                 new("fc1", 125450, 250900, 10, 62730),
             });
+
+        /// <summary>The number of layers (generated).</summary>
+        public int LayerCount => 5;
+
+        /// <summary>The module of layer <paramref name="index"/>, in chain order (generated).</summary>
+        public global::TorchSharp.torch.nn.Module Layer(int index) => index switch
+        {
+            0 => this.conv1,
+            1 => this.relu1,
+            2 => this.pool1,
+            3 => this.flat,
+            4 => this.fc1,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, "the model has layers 0 to 4"),
+        };
+
+        /// <summary>Runs layers <paramref name="first"/> to <paramref name="last"/> (inclusive) in order on <paramref name="input"/> (generated).</summary>
+        public global::TorchSharp.torch.Tensor ForwardLayers(int first, int last, global::TorchSharp.torch.Tensor input)
+        {
+            if (first < 0 || first > last || last >= 5)
+                throw new global::System.ArgumentOutOfRangeException(nameof(last), $"layers {first} to {last} are not a range of 0 to 4");
+            var x = input;
+            for (var i = first; i <= last; i++)
+            {
+                switch (i)
+                {
+                    case 0: x = this.conv1.forward(x); break;
+                    case 1: x = this.relu1.forward(x); break;
+                    case 2: x = this.pool1.forward(x); break;
+                    case 3: x = this.flat.forward(x); break;
+                    case 4: x = this.fc1.forward(x); break;
+                }
+            }
+            return x;
+        }
+
+        /// <summary>A pipeline stage running layers <paramref name="first"/> to <paramref name="last"/> (inclusive) (generated).</summary>
+        public global::HopSplit.ModelStage Stage(int first, int last) => new(this, first, last);
     }
 }

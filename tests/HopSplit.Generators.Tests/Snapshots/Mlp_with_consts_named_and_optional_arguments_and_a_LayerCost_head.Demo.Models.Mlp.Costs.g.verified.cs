@@ -3,7 +3,7 @@
 
 namespace Demo.Models
 {
-    partial class Mlp
+    partial class Mlp : global::HopSplit.ISplitModel
     {
         /// <summary>Per-sample layer costs (generated from the [SplitModel] and [Layer] declarations).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::HopSplit.LayerCostRow> CostTable { get; } = new global::HopSplit.LayerCostRow[]
@@ -29,5 +29,44 @@ namespace Demo.Models
                 new("fc2", 2560, 5120, 10, 1280),
                 new("head", 420000, 840000, 10, 10),
             });
+
+        /// <summary>The number of layers (generated).</summary>
+        public int LayerCount => 6;
+
+        /// <summary>The module of layer <paramref name="index"/>, in chain order (generated).</summary>
+        public global::TorchSharp.torch.nn.Module Layer(int index) => index switch
+        {
+            0 => this.fc1,
+            1 => this.act,
+            2 => this.drop,
+            3 => this.norm,
+            4 => this.fc2,
+            5 => this.head,
+            _ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, "the model has layers 0 to 5"),
+        };
+
+        /// <summary>Runs layers <paramref name="first"/> to <paramref name="last"/> (inclusive) in order on <paramref name="input"/> (generated).</summary>
+        public global::TorchSharp.torch.Tensor ForwardLayers(int first, int last, global::TorchSharp.torch.Tensor input)
+        {
+            if (first < 0 || first > last || last >= 6)
+                throw new global::System.ArgumentOutOfRangeException(nameof(last), $"layers {first} to {last} are not a range of 0 to 5");
+            var x = input;
+            for (var i = first; i <= last; i++)
+            {
+                switch (i)
+                {
+                    case 0: x = this.fc1.forward(x); break;
+                    case 1: x = this.act.forward(x); break;
+                    case 2: x = this.drop.forward(x); break;
+                    case 3: x = this.norm.forward(x); break;
+                    case 4: x = this.fc2.forward(x); break;
+                    case 5: x = this.head.forward(x); break;
+                }
+            }
+            return x;
+        }
+
+        /// <summary>A pipeline stage running layers <paramref name="first"/> to <paramref name="last"/> (inclusive) (generated).</summary>
+        public global::HopSplit.ModelStage Stage(int first, int last) => new(this, first, last);
     }
 }
