@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using HopSplit.Generators.Networks;
+using HopSplit.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -29,61 +30,61 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attributes = type.GetAttributes();
-        foreach (var device in attributes.Where(a => Is(a, Parser.EdgeDeviceAttribute)))
+        foreach (var device in attributes.Where(a => a.Is(Parser.EdgeDeviceAttribute)))
         {
             CheckValue(context, device, "Gflops", positive: true, required: true);
             CheckValue(context, device, "MemoryMiB", positive: true, required: true);
             CheckValue(context, device, "OverheadMs", positive: false, required: false);
         }
-        var network = attributes.FirstOrDefault(a => Is(a, Parser.EdgeNetworkAttribute));
+        var network = attributes.FirstOrDefault(a => a.Is(Parser.EdgeNetworkAttribute));
         if (network is null) return;
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in attributes.Where(a => Is(a, Parser.NodeAttribute)))
+        foreach (var node in attributes.Where(a => a.Is(Parser.NodeAttribute)))
         {
             if (node.ConstructorArguments.Length != 2) continue;
             if (node.ConstructorArguments[0].Value is string id && !ids.Add(id))
-                Report(context, DiagnosticDescriptors.DuplicateNodeId, Argument(node, 0), id, type.Name);
+                Report(context, DiagnosticDescriptors.DuplicateNodeId, node.Argument(0), id, type.Name);
             if (node.ConstructorArguments[1].Value is INamedTypeSymbol device
                 && device.TypeKind != TypeKind.Error
                 && device.ToDisplayString() != Parser.Relay
-                && !device.GetAttributes().Any(a => Is(a, Parser.EdgeDeviceAttribute)))
+                && !device.GetAttributes().Any(a => a.Is(Parser.EdgeDeviceAttribute)))
             {
-                Report(context, DiagnosticDescriptors.NodeNotDevice, Argument(node, 1), device.ToDisplayString(),
+                Report(context, DiagnosticDescriptors.NodeNotDevice, node.Argument(1), device.ToDisplayString(),
                     node.ConstructorArguments[0].Value as string ?? "?");
             }
         }
 
-        var source = Named(network, "Source")?.Value as string;
-        var sink = Named(network, "Sink")?.Value as string;
+        var source = network.Named("Source")?.Value as string;
+        var sink = network.Named("Sink")?.Value as string;
         if (source is null)
-            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, NamedLocation(network, "Source"), "Source", type.Name, "is missing");
+            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, network.NamedLocation("Source"), "Source", type.Name, "is missing");
         else if (!ids.Contains(source))
-            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, NamedLocation(network, "Source"), "Source", type.Name, $"'{source}' is not a [Node]");
+            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, network.NamedLocation("Source"), "Source", type.Name, $"'{source}' is not a [Node]");
         if (sink is not null && !ids.Contains(sink))
-            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, NamedLocation(network, "Sink"), "Sink", type.Name, $"'{sink}' is not a [Node]");
+            Report(context, DiagnosticDescriptors.SourceOrSinkNotNode, network.NamedLocation("Sink"), "Sink", type.Name, $"'{sink}' is not a [Node]");
 
         var edges = new List<(string From, string To, bool Directed)>();
         var linksOk = true;
-        foreach (var link in attributes.Where(a => Is(a, Parser.LinkAttribute)))
+        foreach (var link in attributes.Where(a => a.Is(Parser.LinkAttribute)))
         {
             if (link.ConstructorArguments.Length != 2) { linksOk = false; continue; }
             for (var i = 0; i < 2; i++)
             {
                 if (link.ConstructorArguments[i].Value is string end && !ids.Contains(end))
                 {
-                    Report(context, DiagnosticDescriptors.LinkUnknownNode, Argument(link, i), end, type.Name);
+                    Report(context, DiagnosticDescriptors.LinkUnknownNode, link.Argument(i), end, type.Name);
                     linksOk = false;
                 }
             }
             CheckValue(context, link, "Mbps", positive: true, required: true);
             CheckValue(context, link, "LatencyMs", positive: false, required: false);
             if (link.ConstructorArguments[0].Value is string from && link.ConstructorArguments[1].Value is string to)
-                edges.Add((from, to, Named(link, "Directed")?.Value is true));
+                edges.Add((from, to, link.Named("Directed")?.Value is true));
         }
 
         if (linksOk && source is not null && sink is not null && ids.Contains(source) && ids.Contains(sink) && !Reaches(source, sink, edges))
-            Report(context, DiagnosticDescriptors.SinkUnreachable, NamedLocation(network, "Sink"), sink, source, type.Name);
+            Report(context, DiagnosticDescriptors.SinkUnreachable, network.NamedLocation("Sink"), sink, source, type.Name);
     }
 
     private static bool Reaches(string source, string sink, List<(string From, string To, bool Directed)> edges)
@@ -106,7 +107,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
     private static void CheckValue(SymbolAnalysisContext context, AttributeData attribute, string name, bool positive, bool required)
     {
-        var constant = Named(attribute, name);
+        var constant = attribute.Named(name);
         double? value = constant?.Value switch
         {
             double d => d,
@@ -119,37 +120,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         var v = value ?? 0;
         var ok = positive ? v > 0 : v >= 0;
         if (ok && !double.IsInfinity(v)) return;
-        Report(context, DiagnosticDescriptors.InvalidValue, NamedLocation(attribute, name), name,
+        Report(context, DiagnosticDescriptors.InvalidValue, attribute.NamedLocation(name), name,
             positive ? "a positive finite number" : "a finite number >= 0",
             constant is null ? "missing" : v.ToString("R", CultureInfo.InvariantCulture));
-    }
-
-    private static bool Is(AttributeData attribute, string fullName) =>
-        attribute.AttributeClass is { } c && c.ToDisplayString() == fullName;
-
-    private static TypedConstant? Named(AttributeData attribute, string name)
-    {
-        foreach (var pair in attribute.NamedArguments)
-            if (pair.Key == name) return pair.Value;
-        return null;
-    }
-
-    private static AttributeSyntax? Syntax(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
-
-    /// <summary>The positional argument, or the attribute when it cannot be found.</summary>
-    private static Location? Argument(AttributeData attribute, int index)
-    {
-        var syntax = Syntax(attribute);
-        var positional = syntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null).ToList();
-        return positional is not null && index < positional.Count ? positional[index].GetLocation() : syntax?.GetLocation();
-    }
-
-    /// <summary>The named argument, or the attribute name when it is missing.</summary>
-    private static Location? NamedLocation(AttributeData attribute, string name)
-    {
-        var syntax = Syntax(attribute);
-        var named = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-        return named?.GetLocation() ?? syntax?.Name.GetLocation();
     }
 
     private static void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor, Location? location, params object[] args)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using HopSplit.Generators.Diagnostics;
+using HopSplit.Generators.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -39,16 +40,16 @@ internal static class ModelReader
     {
         var issues = new List<ModelIssue>();
         var complete = true;
-        var attribute = type.GetAttributes().FirstOrDefault(a => Is(a, SplitModelAttribute));
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(SplitModelAttribute));
         var name = type.Name;
         long[]? input = null;
         if (attribute is not null)
         {
             input = ReadInputShape(type, attribute, issues);
-            if (Named(attribute, "Name") is { } n)
+            if (attribute.Named("Name") is { } n)
             {
                 if (n.Value is string s && s.Length > 0) name = s;
-                else issues.Add(new(DiagnosticDescriptors.InvalidModelValue, NamedLocation(attribute, "Name"), new object[] { type.Name, "Name must be a non-empty string" }));
+                else issues.Add(new(DiagnosticDescriptors.InvalidModelValue, attribute.NamedLocation("Name"), new object[] { type.Name, "Name must be a non-empty string" }));
             }
         }
 
@@ -62,9 +63,9 @@ internal static class ModelReader
         }
 
         var members = type.GetMembers()
-            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => Is(a, LayerAttribute))))
+            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
             .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
-            .OrderBy(x => Named(x.Layer!, "Order")?.Value is int o ? o : 0)
+            .OrderBy(x => x.Layer!.Named("Order")?.Value is int o ? o : 0)
             .ThenBy(x => x.Index)
             .Select(x => x.Member)
             .ToList();
@@ -86,7 +87,7 @@ internal static class ModelReader
 
     private static long[]? ReadInputShape(INamedTypeSymbol type, AttributeData attribute, List<ModelIssue> issues)
     {
-        var location = Syntax(attribute)?.GetLocation();
+        var location = attribute.Syntax()?.GetLocation();
         if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             return null; // a compile error already
         var values = attribute.ConstructorArguments[0].IsNull ? default : attribute.ConstructorArguments[0].Values;
@@ -107,7 +108,7 @@ internal static class ModelReader
     private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
-        var cost = member.GetAttributes().FirstOrDefault(a => Is(a, LayerCostAttribute));
+        var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
         if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues);
 
         var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
@@ -174,26 +175,26 @@ internal static class ModelReader
         var ok = true;
         double Number(string name)
         {
-            var constant = Named(cost, name);
+            var constant = cost.Named(name);
             if (constant is null) return 0;
             double value = constant.Value.Value switch { double d => d, float f => f, int i => i, long l => l, _ => double.NaN };
             if (value >= 0 && !double.IsInfinity(value)) return value;
             ok = false;
-            issues.Add(new(DiagnosticDescriptors.InvalidModelValue, NamedLocation(cost, name), new object[] { member.ContainingType.Name, $"[LayerCost] {name} of layer '{member.Name}' must be a finite number >= 0, but is {value.ToString("R", CultureInfo.InvariantCulture)}" }));
+            issues.Add(new(DiagnosticDescriptors.InvalidModelValue, cost.NamedLocation(name), new object[] { member.ContainingType.Name, $"[LayerCost] {name} of layer '{member.Name}' must be a finite number >= 0, but is {value.ToString("R", CultureInfo.InvariantCulture)}" }));
             return 0;
         }
         var forward = Number("ForwardFlops");
         var backward = Number("BackwardFlops");
         var parameters = Number("Parameters");
         long[]? output = null;
-        var shape = Named(cost, "OutputShape");
+        var shape = cost.Named("OutputShape");
         if (shape is null || shape.Value.IsNull || shape.Value.Kind != TypedConstantKind.Array || shape.Value.Values.IsEmpty
             || shape.Value.Values.Any(v => v.Value is not int i || i <= 0))
         {
             ok = false;
             var actual = shape is null ? "missing" : shape.Value.IsNull || shape.Value.Kind != TypedConstantKind.Array ? "null"
                 : LayerMath.Shape(shape.Value.Values.Select(v => v.Value is int i ? i : 0L));
-            issues.Add(new(DiagnosticDescriptors.InvalidModelValue, NamedLocation(cost, "OutputShape"), new object[] { member.ContainingType.Name, $"[LayerCost] OutputShape of layer '{member.Name}' must have at least one dimension, all positive, but is {actual}" }));
+            issues.Add(new(DiagnosticDescriptors.InvalidModelValue, cost.NamedLocation("OutputShape"), new object[] { member.ContainingType.Name, $"[LayerCost] OutputShape of layer '{member.Name}' must have at least one dimension, all positive, but is {actual}" }));
         }
         else
         {
@@ -257,23 +258,4 @@ internal static class ModelReader
 
     private static ModelIssue Unprofiled(ISymbol member, Location? location, string reason) =>
         new(DiagnosticDescriptors.UnprofiledLayer, location, new object[] { member.Name, member.ContainingType.Name, reason });
-
-    private static bool Is(AttributeData attribute, string fullName) =>
-        attribute.AttributeClass is { } c && c.ToDisplayString() == fullName;
-
-    private static TypedConstant? Named(AttributeData attribute, string name)
-    {
-        foreach (var pair in attribute.NamedArguments)
-            if (pair.Key == name) return pair.Value;
-        return null;
-    }
-
-    private static AttributeSyntax? Syntax(AttributeData attribute) => attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
-
-    private static Location? NamedLocation(AttributeData attribute, string name)
-    {
-        var syntax = Syntax(attribute);
-        var named = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-        return named?.GetLocation() ?? syntax?.Name.GetLocation();
-    }
 }
