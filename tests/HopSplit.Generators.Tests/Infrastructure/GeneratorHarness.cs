@@ -28,7 +28,8 @@ public static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly ImmutableArray<MetadataReference> References =
+    /// <summary>The references of every test compilation (also used by the code fix workspaces).</summary>
+    public static readonly ImmutableArray<MetadataReference> References =
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(HopSplit.EdgeDeviceAttribute).Assembly.Location),

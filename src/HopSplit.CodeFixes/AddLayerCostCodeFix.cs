@@ -1,0 +1,120 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using HopSplit.Generators.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace HopSplit.CodeFixes;
+
+/// <summary>
+/// HS0001: adds a <c>[LayerCost]</c> skeleton to the unprofiled layer, in the attribute list that holds its
+/// <c>[Layer]</c>, with a TODO comment above the member. The values are placeholders that pass HS0004 (all
+/// numbers 0, output shape { 1 }); the user replaces them with the layer's per-sample costs.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddLayerCostCodeFix)), Shared]
+public sealed class AddLayerCostCodeFix : CodeFixProvider
+{
+    public const string EquivalenceKey = "HS0001.AddLayerCost";
+
+    /// <summary>The skeleton, valid but obviously a placeholder.</summary>
+    public const string Skeleton = "LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })";
+
+    private const string LayerAttribute = "HopSplit.LayerAttribute";
+    private const string LayerCostAttribute = "HopSplit.LayerCostAttribute";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.UnprofiledLayer.Id);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null) return;
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (diagnostic.Id != DiagnosticDescriptors.UnprofiledLayer.Id) continue;
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax) is not { } member
+                || member.AttributeLists.Count == 0)
+                continue;
+            var name = member is PropertyDeclarationSyntax p ? p.Identifier.ValueText
+                : ((FieldDeclarationSyntax)member).Declaration.Variables.First().Identifier.ValueText;
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create($"Add a [LayerCost] skeleton to '{name}'", ct => AddSkeletonAsync(document, member, ct), EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> AddSkeletonAsync(Document document, MemberDeclarationSyntax member, CancellationToken ct)
+    {
+        var root = (CompilationUnitSyntax?)await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        if (root is null || model is null) return document;
+
+        // The list that holds [Layer]; the first list when it cannot be bound.
+        var list = member.AttributeLists.FirstOrDefault(l => l.Attributes.Any(a =>
+                       model.GetTypeInfo(a, ct).Type?.ToDisplayString() == LayerAttribute))
+                   ?? member.AttributeLists[0];
+        var attribute = ((ClassDeclarationSyntax)SyntaxFactory.ParseCompilationUnit($"[{Skeleton}] class C {{ }}").Members[0])
+            .AttributeLists[0].Attributes[0];
+        var items = list.Attributes.GetWithSeparators()
+            .Add(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space))
+            .Add(attribute);
+        var newList = list.WithAttributes(SyntaxFactory.SeparatedList<AttributeSyntax>(items));
+
+        var eol = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var newline = eol.IsKind(SyntaxKind.EndOfLineTrivia) ? eol : SyntaxFactory.EndOfLine("\n");
+        var leading = member.GetLeadingTrivia();
+        var indent = leading.Count > 0 && leading.Last().IsKind(SyntaxKind.WhitespaceTrivia) ? leading.Last() : default;
+        var todo = leading
+            .Add(SyntaxFactory.Comment("// TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape."))
+            .Add(newline);
+        if (indent.IsKind(SyntaxKind.WhitespaceTrivia)) todo = todo.Add(indent);
+
+        var newMember = member.ReplaceNode(list, newList);
+        newMember = newMember.WithLeadingTrivia(todo);
+        var newRoot = root.ReplaceNode(member, newMember);
+
+        // using HopSplit; only when LayerCostAttribute does not already resolve where the member is.
+        var resolves = model.LookupNamespacesAndTypes(member.SpanStart, name: "LayerCostAttribute")
+            .Any(s => s.ToDisplayString() == LayerCostAttribute);
+        if (!resolves) newRoot = AddUsing(newRoot, newline);
+        return document.WithSyntaxRoot(newRoot);
+    }
+
+    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax root, SyntaxTrivia newline)
+    {
+        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("HopSplit"))
+            .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+            .WithTrailingTrivia(newline);
+        var usings = root.Usings;
+        // Ordinal position among the plain usings (after System.*, as is usual).
+        var index = 0;
+        while (index < usings.Count
+               && usings[index].StaticKeyword.IsKind(SyntaxKind.None) && usings[index].Alias is null
+               && (usings[index].Name?.ToString() is { } n && (n == "System" || n.StartsWith("System.") || string.CompareOrdinal(n, "HopSplit") < 0)))
+            index++;
+        if (usings.Count == 0)
+        {
+            // Keep the file's leading trivia (header comments) in front of the new using.
+            var first = root.GetLeadingTrivia();
+            root = root.WithoutLeadingTrivia();
+            return root.WithUsings(usings.Add(directive.WithLeadingTrivia(first).WithTrailingTrivia(newline, newline)));
+        }
+        if (index == 0)
+        {
+            var first = usings[0].GetLeadingTrivia();
+            usings = usings.Replace(usings[0], usings[0].WithoutLeadingTrivia());
+            return root.WithUsings(usings.Insert(0, directive.WithLeadingTrivia(first)));
+        }
+        return root.WithUsings(usings.Insert(index, directive));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using HopSplit.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace HopSplit.Benchmarks;
+
+/// <summary>
+/// ModelGenerator and NetworkGenerator on a synthetic [SplitModel] with 200 [Layer] fields (Linear and ReLU,
+/// alternating). Cold: a new driver on a clone of the compilation (a clone has fresh symbols, so the binding
+/// the generators trigger is paid again, as in a fresh build). Incremental: a driver that has already run,
+/// on the compilation plus an unrelated class; the model's steps should all be cached.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15)]
+public class GeneratorBenchmarks
+{
+    public const int LayerCount = 200;
+
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private CSharpCompilation _compilation = null!;
+    private GeneratorDriver _warmDriver = null!;
+    private SyntaxTree _unrelated = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        ImmutableArray<MetadataReference> references =
+        [
+            .. Basic.Reference.Assemblies.Net100.References.All,
+            MetadataReference.CreateFromFile(typeof(HopSplit.SplitModelAttribute).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(HopSplit.Planning.Model.Network).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location),
+        ];
+        _compilation = CSharpCompilation.Create("HopSplit.Benchmarks.Input",
+            [CSharpSyntaxTree.ParseText(ModelSource(LayerCount), ParseOptions, path: "BigModel.cs")],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
+        _unrelated = CSharpSyntaxTree.ParseText("namespace Other; public sealed class Unrelated { public int Value => 42; }", ParseOptions, path: "Unrelated.cs");
+
+        _warmDriver = NewDriver().RunGenerators(_compilation);
+        // The benchmark is only meaningful if the model is generated without problems.
+        var run = _warmDriver.GetRunResult();
+        if (run.Diagnostics.Length > 0 || run.Results.Any(r => r.Exception is not null)
+            || !run.Results.SelectMany(r => r.GeneratedSources).Any(s => s.HintName.Contains("BigModel")))
+            throw new InvalidOperationException("the synthetic model did not generate cleanly: " + string.Join("; ", run.Diagnostics));
+    }
+
+    /// <summary>A new driver with both generators on a fresh clone of the compilation.</summary>
+    [Benchmark]
+    public GeneratorDriver Cold() => NewDriver().RunGenerators(_compilation.Clone());
+
+    /// <summary>The driver after a first run, on the compilation plus an unrelated syntax tree.</summary>
+    [Benchmark]
+    public GeneratorDriver IncrementalUnrelatedEdit() => _warmDriver.RunGenerators(_compilation.AddSyntaxTrees(_unrelated));
+
+    private static GeneratorDriver NewDriver() => CSharpGeneratorDriver.Create(
+        [new ModelGenerator().AsSourceGenerator(), new NetworkGenerator().AsSourceGenerator()],
+        parseOptions: ParseOptions);
+
+    /// <summary>[SplitModel(64)] with <paramref name="layers"/> fields: Linear(64, 64) and ReLU, alternating.</summary>
+    public static string ModelSource(int layers)
+    {
+        var source = new StringBuilder("""
+            using HopSplit;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            namespace Synthetic;
+
+            [SplitModel(64)]
+            public sealed partial class BigModel : nn.Module<Tensor, Tensor>
+            {
+                public BigModel() : base(nameof(BigModel)) { RegisterComponents(); }
+
+            """);
+        for (var i = 0; i < layers; i++)
+        {
+            source.AppendLine(i % 2 == 0
+                ? $"    [Layer] readonly Linear fc{i} = nn.Linear(64, 64);"
+                : $"    [Layer] readonly ReLU relu{i} = nn.ReLU();");
+        }
+        return source.Append("}\n").ToString();
+    }
+}

@@ -1,0 +1,268 @@
+using System.Collections.Immutable;
+using HopSplit.CodeFixes;
+using HopSplit.Generators.Diagnostics;
+using HopSplit.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace HopSplit.Generators.Tests;
+
+/// <summary>
+/// The code fixes, applied in an AdhocWorkspace whose project has the harness's references: the analyzer's
+/// diagnostic goes to the provider, the first action is applied, and every document is compared exactly.
+/// </summary>
+public class CodeFixTests
+{
+    private const string Head = """
+        public class MyHead : nn.Module<Tensor, Tensor> { public MyHead() : base("h") { } public override Tensor forward(Tensor x) => x; }
+        """;
+
+    [Fact]
+    public async Task HS0003_adds_partial_after_the_other_modifiers()
+    {
+        var solution = await ApplyFirstFix(new MakeModelPartialCodeFix(), "HS0003", ModelSources.Usings + """
+            [SplitModel(10)]
+            public sealed class M
+            {
+                [Layer] readonly Linear l = nn.Linear(10, 2);
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + """
+            [SplitModel(10)]
+            public sealed partial class M
+            {
+                [Layer] readonly Linear l = nn.Linear(10, 2);
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+    }
+
+    [Fact]
+    public async Task HS0003_makes_every_declaration_partial_keeping_trivia()
+    {
+        var solution = await ApplyFirstFix(new MakeModelPartialCodeFix(), "HS0003",
+            ModelSources.Usings + """
+            namespace Demo;
+
+            [SplitModel(10)]
+            class M
+            {
+                [Layer] readonly Linear l = nn.Linear(10, 2);
+            }
+            """,
+            """
+            namespace Demo;
+
+            /// <summary>The other half.</summary>
+            class M { }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + """
+            namespace Demo;
+
+            [SplitModel(10)]
+            partial class M
+            {
+                [Layer] readonly Linear l = nn.Linear(10, 2);
+            }
+            """);
+        AssertText(solution, 1, """
+            namespace Demo;
+
+            /// <summary>The other half.</summary>
+            partial class M { }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
+    public async Task HS0001_adds_a_placeholder_LayerCost_to_the_Layer_list()
+    {
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 4);
+                [Layer] readonly MyHead b = new();
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 4);
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly MyHead b = new();
+            }
+            """);
+        // The placeholders are valid (no HS0004), and the layer is now costed (no HS0001).
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
+    public async Task HS0001_adds_using_HopSplit_only_when_missing_and_keeps_line_layout()
+    {
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", """
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            namespace Demo;
+
+            [HopSplit.SplitModel(10)]
+            public partial class M
+            {
+                static int n = 10;
+
+                /// <summary>Sized at run time.</summary>
+                [HopSplit.Layer]
+                readonly Linear a = nn.Linear(n, 4);
+            }
+            """);
+        AssertText(solution, 0, """
+            using HopSplit;
+            using TorchSharp;
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+
+            namespace Demo;
+
+            [HopSplit.SplitModel(10)]
+            public partial class M
+            {
+                static int n = 10;
+
+                /// <summary>Sized at run time.</summary>
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [HopSplit.Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })]
+                readonly Linear a = nn.Linear(n, 4);
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
+    public async Task HS0001_on_a_field_without_initializer_and_a_property()
+    {
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + """
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear d;
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + """
+            [SplitModel(10)]
+            public partial class M
+            {
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly Linear d;
+            }
+            """);
+        Assert.DoesNotContain(await AnalyzerDiagnostics(solution), d => d.Id is "HS0001" or "HS0004");
+
+        solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] MyHead P { get; } = new();
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] MyHead P { get; } = new();
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+    }
+
+    [Fact]
+    public void Providers_fix_only_their_own_ids_and_batch_fix_all()
+    {
+        Assert.Equal(["HS0003"], new MakeModelPartialCodeFix().FixableDiagnosticIds.ToArray());
+        Assert.Equal(["HS0001"], new AddLayerCostCodeFix().FixableDiagnosticIds.ToArray());
+        Assert.Same(WellKnownFixAllProviders.BatchFixer, new MakeModelPartialCodeFix().GetFixAllProvider());
+        Assert.Same(WellKnownFixAllProviders.BatchFixer, new AddLayerCostCodeFix().GetFixAllProvider());
+    }
+
+    [Fact]
+    public async Task Fixes_are_not_offered_for_other_diagnostics()
+    {
+        // HS0002, HS0003 and HS0004 in one file: neither fix acts on a diagnostic it does not own.
+        var document = CreateSolution(ModelSources.Usings + """
+            [SplitModel(784)] public class M { [Layer] readonly Linear fc = nn.Linear(100, 10); }
+            [SplitModel(10, 0)] public partial class N { [Layer] readonly Linear l = nn.Linear(10, 2); }
+            """).Projects.Single().Documents.Single();
+        var diagnostics = await AnalyzerDiagnostics(document.Project.Solution);
+        Assert.Equal(["HS0002", "HS0003", "HS0004"], diagnostics.Select(d => d.Id).Order());
+
+        Assert.Empty(await Actions(new AddLayerCostCodeFix(), document, diagnostics));
+        Assert.Empty(await Actions(new MakeModelPartialCodeFix(), document, diagnostics.Where(d => d.Id != "HS0003")));
+        Assert.Single(await Actions(new MakeModelPartialCodeFix(), document, diagnostics));
+    }
+
+    private static Solution CreateSolution(params string[] sources)
+    {
+        var workspace = new AdhocWorkspace();
+        var projectId = ProjectId.CreateNewId();
+        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+            projectId, VersionStamp.Default, "Input", "Input", LanguageNames.CSharp,
+            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]),
+            parseOptions: GeneratorHarness.ParseOptions,
+            metadataReferences: GeneratorHarness.References));
+        for (var i = 0; i < sources.Length; i++)
+            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, $"Input{i}.cs"), $"Input{i}.cs", SourceText.From(sources[i]), filePath: $"Input{i}.cs");
+        return solution;
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzerDiagnostics(Solution solution)
+    {
+        var compilation = await solution.Projects.Single().GetCompilationAsync();
+        return await compilation!.WithAnalyzers([new ModelAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+    }
+
+    private static async Task<IReadOnlyList<Diagnostic>> Errors(Solution solution)
+    {
+        var compilation = await solution.Projects.Single().GetCompilationAsync();
+        return compilation!.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+    }
+
+    private static async Task<IReadOnlyList<CodeAction>> Actions(CodeFixProvider provider, Document document, IEnumerable<Diagnostic> diagnostics)
+    {
+        var actions = new List<CodeAction>();
+        foreach (var diagnostic in diagnostics.Where(d => d.Location.SourceTree == document.GetSyntaxTreeAsync().Result))
+            await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
+        return actions;
+    }
+
+    /// <summary>Runs the analyzer, takes the single <paramref name="id"/> diagnostic, and applies the provider's first action.</summary>
+    private static async Task<Solution> ApplyFirstFix(CodeFixProvider provider, string id, params string[] sources)
+    {
+        var solution = CreateSolution(sources);
+        var diagnostic = Assert.Single(await AnalyzerDiagnostics(solution), d => d.Id == id);
+        var document = solution.GetDocument(diagnostic.Location.SourceTree)!;
+        var actions = await Actions(provider, document, [diagnostic]);
+        var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
+        return Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
+    }
+
+    private static void AssertText(Solution solution, int index, string expected)
+    {
+        var document = solution.Projects.Single().Documents.Single(d => d.Name == $"Input{index}.cs");
+        Assert.Equal(expected, document.GetTextAsync().Result.ToString());
+    }
+}
