@@ -213,6 +213,21 @@ public class ModelGeneratorTests
     }
 
     [Fact]
+    public void Editing_a_block_in_another_file_regenerates_the_model()
+    {
+        var block = ModelSources.Usings + ModelSources.BasicBlock;
+        var model = ModelSources.Usings + "namespace Demo; [SplitModel(64, 8, 8)] public partial class M { [Layer] readonly BasicBlock b = new(64, 64); }";
+        var compilation = GeneratorHarness.Compile(block, model);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var old = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(
+            block.Replace("conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false)", "conv2 = nn.Conv2d(planes, planes, 3, padding: 1)"),
+            GeneratorHarness.ParseOptions, path: old.FilePath));
+        var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains($", 4096, {2 * (64 * 64 * 9 + 128) + 64}),", text); // conv2 now has a bias: 74048 parameters
+    }
+
+    [Fact]
     public void Editing_a_layer_regenerates_the_model()
     {
         var compilation = GeneratorHarness.Compile(ModelSources.DigitNet);
