@@ -86,3 +86,22 @@ public sealed record LayerCostRow(
     /// <summary>The planner's view of this row.</summary>
     public Planning.Model.ModelLayer ToLayer() => new(Name, ForwardFlops, BackwardFlops, OutputElements, Parameters);
 }
+
+/// <summary>
+/// Marks a module class as a block the generator analyses when a [Layer] is <c>new</c> of it: its own
+/// [Layer] members run in order from the block's input. Each member's module is the one its constructor
+/// assigns (<c>conv1 = nn.Conv2d(inPlanes, planes, 3, ...)</c>, also inside <c>if</c>s whose condition folds),
+/// or else its initializer; the block's constructor parameters take the values of the outer <c>new</c>'s
+/// constant arguments.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LayerBlockAttribute : Attribute
+{
+    /// <summary>The output is the main path plus the input (or <see cref="Shortcut"/> of the input); the
+    /// elementwise add counts one FLOP per output element.</summary>
+    public bool Residual { get; set; }
+
+    /// <summary>The [Layer] member applied to the block input on the residual path (e.g. a downsample
+    /// <c>nn.Sequential</c>); it may be null (the identity). Setting it makes the block residual.</summary>
+    public string? Shortcut { get; set; }
+}

@@ -20,6 +20,7 @@ public class ModelAnalyzerTests
         Verify(ModelSources.DigitNet[ModelSources.Usings.Length..]);
         Verify(ModelSources.Vgg16[ModelSources.Usings.Length..]);
         Verify(ModelSources.Mlp[ModelSources.Usings.Length..]);
+        Verify(ModelSources.ResNet18[ModelSources.Usings.Length..]);
     }
 
     [Fact]

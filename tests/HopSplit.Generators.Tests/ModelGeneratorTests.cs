@@ -110,6 +110,95 @@ public class ModelGeneratorTests
         Assert.Equal(2 * layer.ForwardFlops, layer.BackwardFlops);
     }
 
+    [Theory]
+    [InlineData("nn.Sequential(nn.Conv2d(3, 8, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2))", "3, 8, 8", "8, 4, 4", 8 * 27 + 8)]
+    [InlineData("nn.Sequential((\"fc\", nn.Linear(10, 4)), (\"act\", nn.ReLU()))", "10", "4", 44)]
+    [InlineData("nn.Sequential(nn.Sequential(nn.Linear(10, 4), nn.ReLU()), nn.Linear(4, 2))", "10", "2", 44 + 10)]
+    [InlineData("nn.Sequential((\"body\", nn.Sequential((\"c\", nn.Conv2d(4, 4, 3, padding: 1, bias: false)), (\"n\", nn.BatchNorm2d(4)))), (\"flat\", nn.Flatten()), (\"fc\", nn.Linear(64, 3)))", "4, 4, 4", "3", 144 + 8 + 195)]
+    [InlineData("nn.Sequential(nn.Linear(6, 6))", "2, 6", "2, 6", 42)]
+    public void Sequential_flattens_shapes_parameters_and_flops(string factory, string input, string output, int parameters)
+    {
+        var spec = Spec(Run(ModelSources.Usings + $$"""
+            [SplitModel({{input}})] public partial class M { [Layer] readonly Sequential s = {{factory}}; }
+            """));
+        var layer = spec.Layers.Single();
+        Assert.Equal("Sequential", layer.Kind);
+        Assert.Equal("Analysis", layer.Source);
+        Assert.Equal(output, string.Join(", ", layer.OutputShape));
+        Assert.Equal(parameters, layer.Parameters);
+        Assert.Equal(2 * layer.ForwardFlops, layer.BackwardFlops);
+    }
+
+    [Fact]
+    public void Sequential_costs_are_the_sums_of_its_children()
+    {
+        var flat = Spec(Run(ModelSources.Usings + """
+            [SplitModel(3, 8, 8)] public partial class M
+            {
+                [Layer] readonly Conv2d c = nn.Conv2d(3, 8, 3, padding: 1);
+                [Layer] readonly ReLU r = nn.ReLU();
+                [Layer] readonly MaxPool2d p = nn.MaxPool2d(2);
+                [Layer] readonly Flatten f = nn.Flatten();
+                [Layer] readonly Linear l = nn.Linear(128, 10);
+            }
+            """));
+        var nested = Spec(Run(ModelSources.Usings + """
+            [SplitModel(3, 8, 8)] public partial class M
+            {
+                [Layer] readonly Sequential s = nn.Sequential(nn.Sequential(nn.Conv2d(3, 8, 3, padding: 1), nn.ReLU()), nn.MaxPool2d(2), nn.Flatten());
+                [Layer] readonly Linear l = nn.Linear(128, 10);
+            }
+            """));
+        Assert.Equal(flat.Layers.Sum(l => l.Parameters), nested.Layers.Sum(l => l.Parameters));
+        Assert.Equal(flat.Layers.Sum(l => l.ForwardFlops), nested.Layers.Sum(l => l.ForwardFlops));
+        Assert.Equal(flat.Layers.Take(4).Sum(l => l.ForwardFlops), nested.Layers[0].ForwardFlops);
+        Assert.Equal([128L], nested.Layers[0].OutputShape);
+        Assert.Equal([3L, 8, 8], nested.Layers[0].InputShape);
+    }
+
+    [Fact]
+    public void BasicBlock_binds_constructor_arguments_and_adds_the_shortcut()
+    {
+        var spec = Spec(Run(ModelSources.Usings + ModelSources.BasicBlock + """
+
+            [SplitModel(64, 8, 8)] public partial class M
+            {
+                [Layer] readonly BasicBlock same = new BasicBlock(64, 64);
+                [Layer] readonly BasicBlock down = new(64, 128, stride: 2);
+            }
+            """));
+        var same = Layer(spec, "same");
+        Assert.Equal("BasicBlock", same.Kind);
+        Assert.Equal([64L, 8, 8], same.OutputShape);
+        Assert.Equal(2 * (64 * 64 * 9 + 2 * 64), same.Parameters); // no downsample
+        var conv = 2d * 64 * 8 * 8 * 64 * 9; // bias: false
+        var bn = 4d * 64 * 8 * 8;
+        Assert.InRange(same.ForwardFlops, 2 * conv + 64 * 8 * 8, 2 * conv + 2 * bn + 64 * 8 * 8 * 4); // + relu and the add
+        var down = Layer(spec, "down");
+        Assert.Equal([128L, 4, 4], down.OutputShape);
+        Assert.Equal(128 * 64 * 9 + 128 * 128 * 9 + 2 * 2 * 128 + (128 * 64 + 2 * 128), down.Parameters);
+    }
+
+    [Fact]
+    public void ResNet18_has_torchvisions_parameter_count()
+    {
+        var run = Run(ModelSources.ResNet18);
+        Snapshot.Match(run);
+        var spec = Spec(run);
+        Assert.Equal(11_689_512, spec.Layers.Sum(l => l.Parameters));
+        Assert.Equal(["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "flatten", "fc"], spec.Layers.Select(l => l.Name));
+        Assert.Equal([64L, 56, 56], Layer(spec, "maxpool").OutputShape);
+        Assert.Equal([64L, 56, 56], Layer(spec, "layer1").OutputShape);
+        Assert.Equal([128L, 28, 28], Layer(spec, "layer2").OutputShape);
+        Assert.Equal([256L, 14, 14], Layer(spec, "layer3").OutputShape);
+        Assert.Equal([512L, 7, 7], Layer(spec, "layer4").OutputShape);
+        Assert.Equal("Sequential", Layer(spec, "layer4").Kind);
+        Assert.Equal(1000, spec.Layers[^1].OutputElements);
+        // About 1.8 GMAC forward (the commonly quoted figure), i.e. ~3.6 GFLOP.
+        Assert.InRange(spec.Layers.Sum(l => l.ForwardFlops), 3.6e9, 3.7e9);
+        Assert.True(spec.Callable);
+    }
+
     [Fact]
     public void Unrelated_file_leaves_every_step_cached()
     {
@@ -121,6 +210,21 @@ public class ModelGeneratorTests
         GeneratorHarness.AssertAllCached(result);
         GeneratorHarness.AssertNoRoslynObjects(result);
         Assert.Single(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Editing_a_block_in_another_file_regenerates_the_model()
+    {
+        var block = ModelSources.Usings + ModelSources.BasicBlock;
+        var model = ModelSources.Usings + "namespace Demo; [SplitModel(64, 8, 8)] public partial class M { [Layer] readonly BasicBlock b = new(64, 64); }";
+        var compilation = GeneratorHarness.Compile(block, model);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var old = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(
+            block.Replace("conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false)", "conv2 = nn.Conv2d(planes, planes, 3, padding: 1)"),
+            GeneratorHarness.ParseOptions, path: old.FilePath));
+        var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains($", 4096, {2 * (64 * 64 * 9 + 128) + 64}),", text); // conv2 now has a bias: 74048 parameters
     }
 
     [Fact]
@@ -156,7 +260,14 @@ public class ModelGeneratorTests
         { "negative LayerCost", "[SplitModel(10)] public partial class M { [Layer, LayerCost(ForwardFlops = -1, OutputShape = new[] { 3 })] readonly Linear l = null!; }" },
         { "pool larger than input", "[SplitModel(1, 2, 2)] public partial class M { [Layer] readonly MaxPool2d p = nn.MaxPool2d(5); }" },
         { "generic model", "[SplitModel(10)] public partial class M<T> { [Layer] readonly Linear l = nn.Linear(10, 3); }" },
-        { "nested Sequential", "[SplitModel(10)] public partial class M { [Layer] readonly Sequential s = nn.Sequential(nn.Linear(10, 3)); }" },
+        { "empty Sequential", "[SplitModel(10)] public partial class M { [Layer] readonly Sequential s = nn.Sequential(); }" },
+        { "shape mismatch inside nested Sequential", "[SplitModel(10)] public partial class M { [Layer] readonly Sequential s = nn.Sequential(nn.Linear(10, 4), nn.Sequential(nn.ReLU(), nn.Linear(5, 2))); }" },
+        { "Sequential of a custom module", "public class C : nn.Module<Tensor, Tensor> { public C() : base(\"c\") { } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { [Layer] readonly Sequential s = nn.Sequential(nn.Linear(10, 4), new C()); }" },
+        { "Sequential of a module array", "[SplitModel(10)] public partial class M { static Module<Tensor, Tensor>[] ms = { nn.Linear(10, 4) }; [Layer] readonly Sequential s = nn.Sequential(ms); }" },
+        { "block with a non-constant condition", "[LayerBlock(Residual = true)] public class B : nn.Module<Tensor, Tensor> { [Layer] readonly Module<Tensor, Tensor> a; public B(long n) : base(\"b\") { if (System.Environment.TickCount > n) a = nn.ReLU(); else a = nn.Tanh(); } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { [Layer] readonly B b = new(10); }" },
+        { "residual block changing the shape", "[LayerBlock(Residual = true)] public class B : nn.Module<Tensor, Tensor> { [Layer] readonly Linear a; public B(long i, long o) : base(\"b\") { a = nn.Linear(i, o); } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { [Layer] readonly B b = new(10, 4); }" },
+        { "block with an unassigned layer", "[LayerBlock] public class B : nn.Module<Tensor, Tensor> { [Layer] readonly Linear a = null!; [Layer] readonly Linear c; public B() : base(\"b\") { } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { [Layer] readonly B b = new(); }" },
+        { "block argument not constant", "[LayerBlock] public class B : nn.Module<Tensor, Tensor> { [Layer] readonly Linear a; public B(long n) : base(\"b\") { a = nn.Linear(10, n); } public override Tensor forward(Tensor x) => x; } [SplitModel(10)] public partial class M { static long k = 3; [Layer] readonly B b = new(k); }" },
         { "overflowing sizes", "[SplitModel(int.MaxValue, int.MaxValue, int.MaxValue)] public partial class M { [Layer] readonly Flatten f = nn.Flatten(); }" },
     };
 

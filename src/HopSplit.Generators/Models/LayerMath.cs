@@ -207,9 +207,7 @@ internal static class LayerMath
                 return new LayerCost(output, 0, 0);
             }
             default:
-                throw new LayerProblem(LayerProblemKind.Unsupported, kind == "Sequential"
-                    ? "nested nn.Sequential is not analysed yet"
-                    : $"nn.{kind} is not one of the layers the generator knows");
+                throw new LayerProblem(LayerProblemKind.Unsupported, $"nn.{kind} is not one of the layers the generator knows");
         }
     }
 

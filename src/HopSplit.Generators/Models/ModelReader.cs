@@ -33,6 +33,7 @@ internal static class ModelReader
     public const string SplitModelAttribute = "HopSplit.SplitModelAttribute";
     public const string LayerAttribute = "HopSplit.LayerAttribute";
     public const string LayerCostAttribute = "HopSplit.LayerCostAttribute";
+    public const string LayerBlockAttribute = "HopSplit.LayerBlockAttribute";
 
     /// <param name="semanticModel">The semantic model of a tree, or null when it is not available (the
     /// layers declared there are then skipped silently and the reading is incomplete).</param>
@@ -62,13 +63,7 @@ internal static class ModelReader
             }
         }
 
-        var members = type.GetMembers()
-            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
-            .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
-            .OrderBy(x => x.Layer!.Named("Order")?.Value is int o ? o : 0)
-            .ThenBy(x => x.Index)
-            .Select(x => x.Member)
-            .ToList();
+        var members = LayerMembers(type);
 
         var layers = new List<LayerReading>();
         var shape = input;
@@ -128,45 +123,290 @@ internal static class ModelReader
         if (model is null) return null;
 
         var operation = model.GetOperation(initializer, ct);
-        while (operation is IConversionOperation { IsImplicit: true } conversion) operation = conversion.Operand;
-        if (operation is not IInvocationOperation invocation || !IsTorchNn(invocation.TargetMethod))
-        {
-            issues.Add(Unprofiled(member, where, "its initializer is not a call of a TorchSharp.torch.nn factory"));
-            return null;
-        }
-
-        var kind = invocation.TargetMethod.Name;
-        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var argumentSyntax = new Dictionary<string, Location>(StringComparer.Ordinal);
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter is null) continue;
-            args[argument.Parameter.Name] = Fold(argument.Value);
-            if (argument.ArgumentKind != ArgumentKind.DefaultValue && !argument.IsImplicit)
-                argumentSyntax[argument.Parameter.Name] = argument.Syntax.GetLocation();
-        }
-
         try
         {
-            var result = LayerMath.Analyse(kind, args, input);
-            if (result is null) return new LayerReading(member.Name, kind, input, null, 0, 0, 0, "Analysis");
-            return new LayerReading(member.Name, kind, input, result.OutputShape, result.Parameters, result.ForwardFlops, 2 * result.ForwardFlops, "Analysis");
+            var context = new BlockContext(semanticModel, ct);
+            var result = AnalyseModule(operation, input, Env.Empty, context, 0, where);
+            if (result is null)
+            {
+                issues.Add(Unprofiled(member, where, "its initializer is null"));
+                return null;
+            }
+            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis");
         }
-        catch (LayerProblem problem)
+        catch (LocatedProblem located)
         {
-            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : invocation.Syntax.GetLocation();
+            var problem = located.Problem;
             issues.Add(problem.Kind switch
             {
-                LayerProblemKind.Mismatch => new ModelIssue(DiagnosticDescriptors.ShapeMismatch, location, new object[] { member.Name, problem.Message }),
-                LayerProblemKind.Invalid => new ModelIssue(DiagnosticDescriptors.InvalidModelValue, location, new object[] { member.ContainingType.Name, $"layer '{member.Name}': {problem.Message}" }),
-                _ => Unprofiled(member, where, problem.Message),
+                LayerProblemKind.Mismatch => new ModelIssue(DiagnosticDescriptors.ShapeMismatch, located.Location, new object[] { member.Name, problem.Message }),
+                LayerProblemKind.Invalid => new ModelIssue(DiagnosticDescriptors.InvalidModelValue, located.Location, new object[] { member.ContainingType.Name, $"layer '{member.Name}': {problem.Message}" }),
+                _ => Unprofiled(member, located.Location ?? where, problem.Message),
             });
+            return null;
+        }
+        catch (SkipReading)
+        {
             return null;
         }
         catch (OverflowException)
         {
             issues.Add(Unprofiled(member, where, "its sizes overflow"));
             return null;
+        }
+    }
+
+    /// <summary>The [Layer] members of a model or block, in chain order: (Order, declaration order).</summary>
+    private static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
+        type.GetMembers()
+            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
+            .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
+            .OrderBy(x => x.Layer!.Named("Order")?.Value is int o ? o : 0)
+            .ThenBy(x => x.Index)
+            .Select(x => x.Member)
+            .ToList();
+
+    /// <summary>A module expression's costs: Out is null when the input shape is unknown.</summary>
+    private sealed record Analysed(string Kind, long[]? Out, double Parameters, double Flops);
+
+    /// <summary>A problem inside a (possibly nested) module expression, with the place to report it.</summary>
+    private sealed class LocatedProblem(LayerProblem problem, Location? location) : Exception(problem.Message)
+    {
+        public LayerProblem Problem { get; } = problem;
+        public Location? Location { get; } = location;
+    }
+
+    /// <summary>A tree without a semantic model: the reading is incomplete, silently.</summary>
+    private sealed class SkipReading : Exception { }
+
+    private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, CancellationToken Ct);
+
+    /// <summary>Values of a [LayerBlock] constructor's parameters (folded from the outer <c>new</c>).</summary>
+    private sealed class Env
+    {
+        public static readonly Env Empty = new(new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default));
+        private readonly Dictionary<IParameterSymbol, object?> values;
+        public Env(Dictionary<IParameterSymbol, object?> values) => this.values = values;
+        public object? Get(IParameterSymbol parameter) =>
+            values.TryGetValue(parameter.OriginalDefinition, out var v) ? v : values.TryGetValue(parameter, out v) ? v : Folded.NotConstant;
+    }
+
+    private const int MaxDepth = 16;
+
+    private static LocatedProblem Unsupported(string message, IOperation? at, Location? fallback) =>
+        new(new LayerProblem(LayerProblemKind.Unsupported, message), at?.Syntax.GetLocation() ?? fallback);
+
+    /// <summary>
+    /// Costs of a module expression: an nn factory call, an <c>nn.Sequential</c> of module expressions, a
+    /// <c>new</c> of a [LayerBlock] class, or a constant-condition <c>?:</c> of them. Null for a null module.
+    /// </summary>
+    private static Analysed? AnalyseModule(IOperation? operation, long[]? input, Env env, BlockContext context, int depth, Location? where)
+    {
+        context.Ct.ThrowIfCancellationRequested();
+        operation = Unwrap(operation);
+        if (depth > MaxDepth) throw Unsupported($"modules nest more than {MaxDepth} deep", operation, where);
+        switch (operation)
+        {
+            case IConditionalOperation conditional:
+                if (Fold(conditional.Condition, env) is not bool condition)
+                    throw Unsupported("the condition choosing the module is not a compile-time constant", conditional.Condition, where);
+                return AnalyseModule(condition ? conditional.WhenTrue : conditional.WhenFalse, input, env, context, depth + 1, where);
+            case { ConstantValue: { HasValue: true, Value: null } }:
+            case IDefaultValueOperation:
+                return null;
+            case IInvocationOperation invocation when IsTorchNn(invocation.TargetMethod):
+                return invocation.TargetMethod.Name == "Sequential"
+                    ? AnalyseSequential(invocation, input, env, context, depth, where)
+                    : AnalyseFactory(invocation, input, env);
+            case IObjectCreationOperation { Constructor: { } constructor } creation
+                when constructor.ContainingType.GetAttributes().Any(a => a.Is(LayerBlockAttribute)):
+                return AnalyseBlock(creation, constructor, input, env, context, depth, where);
+            default:
+                throw Unsupported("its initializer is not a call of a TorchSharp.torch.nn factory (or nn.Sequential of them) or a new [LayerBlock] class", depth == 0 ? null : operation, where);
+        }
+    }
+
+    private static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion) operation = conversion.Operand;
+        return operation;
+    }
+
+    private static Analysed? AnalyseFactory(IInvocationOperation invocation, long[]? input, Env env)
+    {
+        var kind = invocation.TargetMethod.Name;
+        var args = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var argumentSyntax = new Dictionary<string, Location>(StringComparer.Ordinal);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is null) continue;
+            args[argument.Parameter.Name] = Fold(argument.Value, env);
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && !argument.IsImplicit)
+                argumentSyntax[argument.Parameter.Name] = argument.Syntax.GetLocation();
+        }
+        try
+        {
+            var result = LayerMath.Analyse(kind, args, input);
+            return result is null ? new Analysed(kind, null, 0, 0) : new Analysed(kind, result.OutputShape, result.Parameters, result.ForwardFlops);
+        }
+        catch (LayerProblem problem)
+        {
+            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : invocation.Syntax.GetLocation();
+            throw new LocatedProblem(problem, location);
+        }
+    }
+
+    /// <summary>nn.Sequential(modules) or nn.Sequential((name, module), ...): the children in order.</summary>
+    private static Analysed AnalyseSequential(IInvocationOperation invocation, long[]? input, Env env, BlockContext context, int depth, Location? where)
+    {
+        var children = new List<IOperation>();
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = Unwrap(argument.Value);
+            var elements = value switch
+            {
+                IArrayCreationOperation { Initializer: { } init } => init.ElementValues,
+                ICollectionExpressionOperation collection => collection.Elements,
+                _ => (IEnumerable<IOperation>)new[] { value! },
+            };
+            foreach (var element in elements)
+            {
+                var child = Unwrap(element);
+                if (child is ITupleOperation { Elements.Length: 2 } tuple) child = Unwrap(tuple.Elements[1]);
+                if (child is null || child is IArrayCreationOperation or ICollectionExpressionOperation)
+                    throw Unsupported("the modules of nn.Sequential must be listed in the call", argument, where);
+                children.Add(child);
+            }
+        }
+        if (children.Count == 0) throw Unsupported("an empty nn.Sequential has no layers to analyse", invocation, where);
+        var shape = input;
+        double parameters = 0, flops = 0;
+        foreach (var child in children)
+        {
+            var analysed = AnalyseModule(child, shape, env, context, depth + 1, where)
+                ?? throw Unsupported("a module of nn.Sequential is null", child, where);
+            shape = analysed.Out;
+            parameters += analysed.Parameters;
+            flops += analysed.Flops;
+        }
+        return new Analysed("Sequential", shape, parameters, flops);
+    }
+
+    /// <summary>
+    /// <c>new Block(args)</c> of a [LayerBlock] class: its constructor parameters are bound to the folded
+    /// arguments, and each [Layer] member is the module its constructor assigns (or its initializer), run in
+    /// order from the block input. A residual block adds the shortcut (the Shortcut member, or the input when
+    /// that is null) to the main path's output.
+    /// </summary>
+    private static Analysed AnalyseBlock(IObjectCreationOperation creation, IMethodSymbol constructor, long[]? input, Env env, BlockContext context, int depth, Location? where)
+    {
+        var block = constructor.ContainingType;
+        var values = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is null) continue;
+            values[argument.Parameter.OriginalDefinition] = Fold(argument.Value, env);
+        }
+        var inner = new Env(values);
+
+        var assigned = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
+        foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.Ct)).OfType<ConstructorDeclarationSyntax>())
+        {
+            if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
+                throw Unsupported($"the constructor of [LayerBlock] {block.Name} calls another constructor (this(...))", creation, where);
+            var model = context.SemanticModel(syntax.SyntaxTree) ?? throw new SkipReading();
+            if (model.GetOperation(syntax, context.Ct) is IConstructorBodyOperation body)
+                CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, inner, assigned, creation, where);
+        }
+
+        var attribute = block.GetAttributes().First(a => a.Is(LayerBlockAttribute));
+        var shortcutName = attribute.Named("Shortcut")?.Value as string;
+        var residual = attribute.Named("Residual")?.Value is true || shortcutName is not null;
+        var members = LayerMembers(block);
+        if (shortcutName is not null && !members.Any(m => m.Name == shortcutName))
+            throw new LocatedProblem(new LayerProblem(LayerProblemKind.Invalid, $"[LayerBlock] {block.Name}: Shortcut '{shortcutName}' is not one of its [Layer] members"), creation.Syntax.GetLocation());
+        if (members.Count(m => m.Name != shortcutName) == 0)
+            throw Unsupported($"[LayerBlock] {block.Name} has no [Layer] members", creation, where);
+
+        IOperation? ModuleOf(ISymbol member)
+        {
+            if (assigned.TryGetValue(member, out var value)) return value;
+            var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.Ct);
+            var initializer = syntax switch
+            {
+                VariableDeclaratorSyntax v => v.Initializer?.Value,
+                PropertyDeclarationSyntax p => p.Initializer?.Value,
+                _ => null,
+            };
+            if (initializer is null && member.Name == shortcutName) return null; // never assigned: the identity
+            if (initializer is null)
+                throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} has no initializer and no assignment in the constructor", creation, where);
+            var model = context.SemanticModel(initializer!.SyntaxTree) ?? throw new SkipReading();
+            return model.GetOperation(initializer, context.Ct);
+        }
+
+        var shape = input;
+        double parameters = 0, flops = 0;
+        Analysed? shortcut = null;
+        foreach (var member in members)
+        {
+            if (member.GetAttributes().Any(a => a.Is(LayerCostAttribute)))
+                throw Unsupported($"[LayerCost] on [Layer] {member.Name} of [LayerBlock] {block.Name} is not supported", creation, where);
+            if (member.Name == shortcutName)
+            {
+                shortcut = ModuleOf(member) is { } module ? AnalyseModule(module, input, inner, context, depth + 1, where) : null;
+                if (shortcut is not null) { parameters += shortcut.Parameters; flops += shortcut.Flops; }
+                continue;
+            }
+            var analysed = AnalyseModule(ModuleOf(member), shape, inner, context, depth + 1, where)
+                ?? throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} is null (only its Shortcut may be)", creation, where);
+            shape = analysed.Out;
+            parameters += analysed.Parameters;
+            flops += analysed.Flops;
+        }
+        if (residual && shape is not null && input is not null)
+        {
+            var skip = shortcut is null ? input : shortcut.Out;
+            if (skip is not null && !skip.SequenceEqual(shape))
+            {
+                throw new LocatedProblem(new LayerProblem(LayerProblemKind.Mismatch,
+                    $"[LayerBlock] {block.Name} adds a shortcut of shape {LayerMath.Shape(skip)} to a main path of shape {LayerMath.Shape(shape)}"), creation.Syntax.GetLocation());
+            }
+            flops += LayerMath.Product(shape, 0, shape.Length);
+        }
+        return new Analysed(block.Name, shape, parameters, flops);
+    }
+
+    /// <summary>Simple assignments <c>member = module;</c> (or <c>this.member = ...</c>) of a block constructor,
+    /// following <c>if</c>s whose condition folds.</summary>
+    private static void CollectAssignments(IOperation? operation, Env env, Dictionary<ISymbol, IOperation> assigned, IOperation creation, Location? where)
+    {
+        switch (operation)
+        {
+            case null:
+                return;
+            case IBlockOperation block:
+                foreach (var statement in block.Operations) CollectAssignments(statement, env, assigned, creation, where);
+                return;
+            case IExpressionStatementOperation statement:
+                CollectAssignments(statement.Operation, env, assigned, creation, where);
+                return;
+            case ISimpleAssignmentOperation assignment:
+                var target = assignment.Target switch
+                {
+                    IFieldReferenceOperation { Instance: IInstanceReferenceOperation } f => (ISymbol)f.Field,
+                    IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } p => p.Property,
+                    _ => null,
+                };
+                if (target is not null) assigned[target] = assignment.Value;
+                return;
+            case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
+                if (Fold(conditional.Condition, env) is not bool condition)
+                    throw Unsupported("an if in the [LayerBlock] constructor has a condition that is not a compile-time constant", creation, where);
+                CollectAssignments(condition ? conditional.WhenTrue : conditional.WhenFalse, env, assigned, creation, where);
+                return;
+            default:
+                return; // other statements (RegisterComponents(), ...) do not assign layers
         }
     }
 
@@ -205,8 +445,9 @@ internal static class ModelReader
         return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute");
     }
 
-    /// <summary>A folded argument value (see <see cref="Folded"/>).</summary>
-    private static object? Fold(IOperation? operation)
+    /// <summary>A folded argument value (see <see cref="Folded"/>); block constructor parameters come from
+    /// <paramref name="env"/>, and integer/bool arithmetic and comparisons of folded values fold too.</summary>
+    private static object? Fold(IOperation? operation, Env env)
     {
         while (true)
         {
@@ -228,24 +469,75 @@ internal static class ModelReader
                 case IConversionOperation conversion:
                     operation = conversion.Operand;
                     continue;
+                case IParameterReferenceOperation parameter:
+                    return env.Get(parameter.Parameter);
                 case IDefaultValueOperation:
                     return Folded.Null;
                 case ITupleOperation tuple:
-                    return Longs(tuple.Elements);
+                    return Longs(tuple.Elements, env);
                 case IArrayCreationOperation { Initializer: { } init }:
-                    return Longs(init.ElementValues);
+                    return Longs(init.ElementValues, env);
+                case IConditionalOperation conditional:
+                    if (Fold(conditional.Condition, env) is not bool condition) return Folded.NotConstant;
+                    operation = condition ? conditional.WhenTrue : conditional.WhenFalse;
+                    continue;
+                case IUnaryOperation unary:
+                    return (unary.OperatorKind, Fold(unary.Operand, env)) switch
+                    {
+                        (UnaryOperatorKind.Minus, long l) => checked(-l),
+                        (UnaryOperatorKind.Plus, long l) => l,
+                        (UnaryOperatorKind.Not, bool b) => !b,
+                        _ => Folded.NotConstant,
+                    };
+                case IBinaryOperation binary:
+                    return Binary(binary.OperatorKind, Fold(binary.LeftOperand, env), Fold(binary.RightOperand, env));
                 default:
                     return Folded.NotConstant;
             }
         }
     }
 
-    private static object? Longs(IEnumerable<IOperation> elements)
+    private static object? Binary(BinaryOperatorKind op, object? left, object? right)
+    {
+        if (left is long a && right is long b)
+        {
+            return op switch
+            {
+                BinaryOperatorKind.Add => checked(a + b),
+                BinaryOperatorKind.Subtract => checked(a - b),
+                BinaryOperatorKind.Multiply => checked(a * b),
+                BinaryOperatorKind.Divide when b != 0 => a / b,
+                BinaryOperatorKind.Remainder when b != 0 => a % b,
+                BinaryOperatorKind.Equals => a == b,
+                BinaryOperatorKind.NotEquals => a != b,
+                BinaryOperatorKind.LessThan => a < b,
+                BinaryOperatorKind.LessThanOrEqual => a <= b,
+                BinaryOperatorKind.GreaterThan => a > b,
+                BinaryOperatorKind.GreaterThanOrEqual => a >= b,
+                _ => Folded.NotConstant,
+            };
+        }
+        if (left is bool x && right is bool y)
+        {
+            return op switch
+            {
+                BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And => x && y,
+                BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.Or => x || y,
+                BinaryOperatorKind.Equals => x == y,
+                BinaryOperatorKind.NotEquals => x != y,
+                BinaryOperatorKind.ExclusiveOr => x ^ y,
+                _ => Folded.NotConstant,
+            };
+        }
+        return Folded.NotConstant;
+    }
+
+    private static object? Longs(IEnumerable<IOperation> elements, Env env)
     {
         var values = new List<long>();
         foreach (var element in elements)
         {
-            if (Fold(element) is long l) values.Add(l);
+            if (Fold(element, env) is long l) values.Add(l);
             else return Folded.NotConstant;
         }
         return values.ToArray();
