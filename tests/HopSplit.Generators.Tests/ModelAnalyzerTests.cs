@@ -67,7 +67,7 @@ public class ModelAnalyzerTests
     [Fact]
     public void HS0002_message_names_expected_and_actual()
     {
-        var diagnostic = Diagnostics(ModelSources.Usings + """
+        var diagnostic = AnalyzerMarkup.Run(new ModelAnalyzer(), ModelSources.Usings + Head, ModelSources.Usings + """
             [SplitModel(784)] public partial class M { [Layer] readonly Linear fc = nn.Linear(100, 10); }
             """).Single();
         Assert.Equal("HS0002", diagnostic.Id);
@@ -92,46 +92,8 @@ public class ModelAnalyzerTests
         """);
 
     [Fact]
-    public void Model_descriptors_have_docs_pages_and_release_entries()
-    {
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        var unshipped = File.ReadAllText(Path.Combine(root, "src", "HopSplit.Generators", "AnalyzerReleases.Unshipped.md"));
-        foreach (var d in new ModelAnalyzer().SupportedDiagnostics)
-        {
-            Assert.Equal($"docs/diagnostics/{d.Id}.md", d.HelpLinkUri);
-            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", d.Id + ".md")), d.Id);
-            Assert.Contains(d.Id + " |", unshipped);
-        }
-    }
+    public void Model_descriptors_have_docs_pages_and_release_entries() =>
+        AnalyzerMarkup.AssertDocumented(new ModelAnalyzer());
 
-    private static readonly Regex Markup = new(@"\{\|(HS\d{4}):(.*?)\|\}", RegexOptions.Singleline);
-
-    private static IReadOnlyList<Diagnostic> Diagnostics(params string[] sources) =>
-        GeneratorHarness.Compile(sources)
-            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer()))
-            .GetAnalyzerDiagnosticsAsync().Result;
-
-    private static void Verify(string markup)
-    {
-        markup = ModelSources.Usings + markup;
-        var expected = new List<(string Id, int Start, int Length)>();
-        var source = "";
-        var last = 0;
-        foreach (Match m in Markup.Matches(markup))
-        {
-            source += markup[last..m.Index];
-            expected.Add((m.Groups[1].Value, source.Length, m.Groups[2].Value.Length));
-            source += m.Groups[2].Value;
-            last = m.Index + m.Length;
-        }
-        source += markup[last..];
-
-        var diagnostics = Diagnostics(ModelSources.Usings + Head, source)
-            .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.Length, File: d.Location.SourceTree!.FilePath))
-            .ToList();
-        Assert.All(diagnostics, d => Assert.Equal("Input1.cs", d.File));
-        Assert.Equal(
-            expected.OrderBy(e => e.Start).ThenBy(e => e.Id),
-            diagnostics.Select(d => (d.Id, d.Start, d.Length)).OrderBy(e => e.Start).ThenBy(e => e.Id));
-    }
+    private static void Verify(string markup) => AnalyzerMarkup.Verify(new ModelAnalyzer(), ModelSources.Usings + Head, ModelSources.Usings + markup);
 }

@@ -52,43 +52,8 @@ public class NetworkAnalyzerTests
         """[HopSplit.EdgeNetwork(Source = "a", {|HS0106:Sink = "c"|}), HopSplit.Node("a", typeof(Phone)), HopSplit.Node("b", typeof(Phone)), HopSplit.Node("c", typeof(Phone)), HopSplit.Link("b", "a", Mbps = 1, Directed = true), HopSplit.Link("b", "c", Mbps = 1)] public static partial class N { }""");
 
     [Fact]
-    public void Every_descriptor_has_a_docs_page_and_a_release_entry()
-    {
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        var unshipped = File.ReadAllText(Path.Combine(root, "src", "HopSplit.Generators", "AnalyzerReleases.Unshipped.md"));
-        foreach (var d in new NetworkAnalyzer().SupportedDiagnostics)
-        {
-            Assert.Equal($"docs/diagnostics/{d.Id}.md", d.HelpLinkUri);
-            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", d.Id + ".md")), d.Id);
-            Assert.Contains(d.Id + " |", unshipped);
-        }
-    }
+    public void Every_descriptor_has_a_docs_page_and_a_release_entry() =>
+        AnalyzerMarkup.AssertDocumented(new NetworkAnalyzer());
 
-    private static readonly Regex Markup = new(@"\{\|(HS\d{4}):(.*?)\|\}", RegexOptions.Singleline);
-
-    private static void Verify(string markup)
-    {
-        var expected = new List<(string Id, int Start, int Length)>();
-        var source = "";
-        var last = 0;
-        foreach (Match m in Markup.Matches(markup))
-        {
-            source += markup[last..m.Index];
-            expected.Add((m.Groups[1].Value, source.Length, m.Groups[2].Value.Length));
-            source += m.Groups[2].Value;
-            last = m.Index + m.Length;
-        }
-        source += markup[last..];
-
-        var compilation = GeneratorHarness.Compile(Devices, source);
-        var diagnostics = compilation
-            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NetworkAnalyzer()))
-            .GetAnalyzerDiagnosticsAsync().Result
-            .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.Length, File: d.Location.SourceTree!.FilePath))
-            .ToList();
-        Assert.All(diagnostics, d => Assert.Equal("Input1.cs", d.File));
-        Assert.Equal(
-            expected.OrderBy(e => e.Start).ThenBy(e => e.Id),
-            diagnostics.Select(d => (d.Id, d.Start, d.Length)).OrderBy(e => e.Start).ThenBy(e => e.Id));
-    }
+    private static void Verify(string markup) => AnalyzerMarkup.Verify(new NetworkAnalyzer(), Devices, markup);
 }

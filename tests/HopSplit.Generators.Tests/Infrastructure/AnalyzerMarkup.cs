@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace HopSplit.Generators.Tests.Infrastructure;
+
+/// <summary>
+/// Markup tests for analyzers: <c>{|HS0001:text|}</c> marks where a diagnostic is expected, at exactly
+/// that span; nothing else may be reported.
+/// </summary>
+internal static class AnalyzerMarkup
+{
+    private static readonly Regex Marker = new(@"\{\|(HS\d{4}):(.*?)\|\}", RegexOptions.Singleline);
+
+    /// <summary>Compiles <paramref name="preamble"/> and the marked source (as Input1.cs) and compares the analyzer's diagnostics with the marks.</summary>
+    public static void Verify(DiagnosticAnalyzer analyzer, string preamble, string markup)
+    {
+        var expected = new List<(string Id, int Start, int Length)>();
+        var source = "";
+        var last = 0;
+        foreach (Match m in Marker.Matches(markup))
+        {
+            source += markup[last..m.Index];
+            expected.Add((m.Groups[1].Value, source.Length, m.Groups[2].Value.Length));
+            source += m.Groups[2].Value;
+            last = m.Index + m.Length;
+        }
+        source += markup[last..];
+
+        var diagnostics = Run(analyzer, preamble, source)
+            .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.Length, File: d.Location.SourceTree!.FilePath))
+            .ToList();
+        Assert.All(diagnostics, d => Assert.Equal("Input1.cs", d.File));
+        Assert.Equal(
+            expected.OrderBy(e => e.Start).ThenBy(e => e.Id),
+            diagnostics.Select(d => (d.Id, d.Start, d.Length)).OrderBy(e => e.Start).ThenBy(e => e.Id));
+    }
+
+    /// <summary>The analyzer's diagnostics on the compiled sources (Input0.cs, Input1.cs, ...).</summary>
+    public static IReadOnlyList<Diagnostic> Run(DiagnosticAnalyzer analyzer, params string[] sources) =>
+        GeneratorHarness.Compile(sources)
+            .WithAnalyzers(ImmutableArray.Create(analyzer))
+            .GetAnalyzerDiagnosticsAsync().Result;
+
+    /// <summary>Every rule of the analyzer links to its docs page, the page exists, and the release file lists it.</summary>
+    public static void AssertDocumented(DiagnosticAnalyzer analyzer)
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var unshipped = File.ReadAllText(Path.Combine(root, "src", "HopSplit.Generators", "AnalyzerReleases.Unshipped.md"));
+        foreach (var d in analyzer.SupportedDiagnostics)
+        {
+            Assert.Equal($"docs/diagnostics/{d.Id}.md", d.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", d.Id + ".md")), d.Id);
+            Assert.Contains(d.Id + " |", unshipped);
+        }
+    }
+}
