@@ -51,12 +51,23 @@ internal static class PipelineFixtures
         return (torch.tensor(values, [samples, 1, 8, 8]).to_type(type), torch.tensor(labels));
     }
 
-    /// <summary>A SmallCnn whose initial weights depend on the seed only.</summary>
+    /// <summary>
+    /// A SmallCnn whose weights depend on the seed only. They are drawn from a private generator, not
+    /// torch's global one, which tests running in parallel would otherwise share.
+    /// </summary>
     public static SmallCnn Model(int seed, ScalarType type = ScalarType.Float32)
     {
-        torch.random.manual_seed(seed);
         var model = new SmallCnn();
         model.to(type);
+        var random = new Random(seed);
+        using var noGrad = torch.no_grad();
+        foreach (var parameter in model.parameters())
+        {
+            var values = new double[parameter.numel()];
+            for (var i = 0; i < values.Length; i++) values[i] = (random.NextDouble() * 2 - 1) * 0.3;
+            using var source = torch.tensor(values, parameter.shape).to_type(type);
+            parameter.copy_(source);
+        }
         return model;
     }
 
