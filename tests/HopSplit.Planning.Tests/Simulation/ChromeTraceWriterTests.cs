@@ -63,6 +63,39 @@ public class ChromeTraceWriterTests
     }
 
     [Fact]
+    public void Several_timelines_become_processes_in_order_with_their_own_tracks()
+    {
+        var simulated = PipelineSimulator.Run(Workloads.Uniform(2, (1, 1), (2, 2)), ScheduleKind.GPipe);
+        var measured = new TraceTimeline("measured", ["node x", "node y"],
+            simulated.Timeline.Select(t => t with { EndSeconds = t.EndSeconds * 1.1 }).ToArray());
+        using var stream = new MemoryStream();
+
+        ChromeTraceWriter.Write([TraceTimeline.Of(simulated), measured], stream);
+
+        using var trace = JsonDocument.Parse(stream.ToArray());
+        var events = trace.RootElement.GetProperty("traceEvents").EnumerateArray().ToArray();
+        var processes = events.Where(e => e.GetProperty("name").GetString() == "process_name")
+            .ToDictionary(e => e.GetProperty("pid").GetInt32(), e => e.GetProperty("args").GetProperty("name").GetString());
+        Assert.Equal(new Dictionary<int, string?> { [1] = "HopSplit gpipe simulation", [2] = "measured" }, processes);
+        var measuredTracks = events.Where(e => e.GetProperty("name").GetString() == "thread_name" && e.GetProperty("pid").GetInt32() == 2)
+            .Select(e => e.GetProperty("args").GetProperty("name").GetString());
+        Assert.Equal(["node x", "node y"], measuredTracks);
+        var complete = events.Where(e => e.GetProperty("ph").GetString() == "X").ToArray();
+        Assert.Equal(simulated.Timeline.Count, complete.Count(e => e.GetProperty("pid").GetInt32() == 2));
+        Assert.Equal(simulated.Timeline.Count, complete.Count(e => e.GetProperty("pid").GetInt32() == 1));
+    }
+
+    [Fact]
+    public void A_task_without_a_lane_is_refused_by_name()
+    {
+        var simulated = PipelineSimulator.Run(Workloads.Uniform(1, (1, 1), (2, 2)), ScheduleKind.GPipe);
+        var oneLane = new TraceTimeline("measured", ["node x"], simulated.Timeline);
+        var error = Assert.Throws<ArgumentException>(() => ChromeTraceWriter.Write([oneLane], new MemoryStream()));
+        Assert.Contains("'measured'", error.Message);
+        Assert.Contains("stage 1, which has no lane", error.Message);
+    }
+
+    [Fact]
     public void Trace_can_be_written_to_a_file()
     {
         var result = PipelineSimulator.Run(Workloads.Uniform(2, (1, 1), (2, 2)), ScheduleKind.GPipe);
