@@ -101,7 +101,7 @@ public sealed class PipelineTrainer : IDisposable
         var orders = Layout.Stages.Select(s => ScheduleOrder.For(_options.Schedule, s.Index, _workers.Length, sizes.Count)).ToArray();
         try
         {
-            foreach (var optimizer in _optimizers) optimizer.zero_grad();
+            ZeroGradients();
             using var step = new StepRun(inputSlices, labelSlices, sizes, orders, _clock);
             _clock.Restart();
             foreach (var worker in _workers) worker.Start(step);
@@ -111,7 +111,7 @@ public sealed class PipelineTrainer : IDisposable
                 foreach (var channel in _channels) channel.Clear();
                 throw new PipelineStageException(failure.Stage, failure.Task, failure.Error);
             }
-            foreach (var optimizer in _optimizers) optimizer.step();
+            StepOptimizers();
             var tasks = step.AllTasks();
             return new StepResult(step.MeanLoss(), tasks.Max(t => t.Task.EndSeconds), wall.Elapsed.TotalSeconds, sizes, tasks);
         }
@@ -119,6 +119,20 @@ public sealed class PipelineTrainer : IDisposable
         {
             foreach (var slice in inputSlices.Concat(labelSlices)) slice.Dispose();
         }
+    }
+
+    // The optimizers make tensor handles (of the gradients) on this thread: a scope of our own releases them
+    // now rather than in the caller's scope or at garbage collection.
+    private void ZeroGradients()
+    {
+        using var scope = NewDisposeScope();
+        foreach (var optimizer in _optimizers) optimizer.zero_grad();
+    }
+
+    private void StepOptimizers()
+    {
+        using var scope = NewDisposeScope();
+        foreach (var optimizer in _optimizers) optimizer.step();
     }
 
     /// <summary>The parameters of a compute stage's layers, in layer order.</summary>
