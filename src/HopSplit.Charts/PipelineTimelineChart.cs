@@ -1,3 +1,4 @@
+using HopSplit.Planning;
 using HopSplit.Planning.Simulation;
 using ScottPlot;
 
@@ -62,6 +63,13 @@ public static class PipelineTimelineChart
         ArgumentNullException.ThrowIfNull(planned);
         var lanes = planned.Resources.Select(r => new SimulatedStage(r.Kind, r.Id)).ToArray();
         WritePng(path, lanes, planned.Timeline, measured, options);
+    }
+
+    /// <summary>The lanes of a plan: its stages in pipeline order (nodes and the links between them).</summary>
+    public static IReadOnlyList<SimulatedStage> LanesOf(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return plan.Stages.Select(s => new SimulatedStage(s.Kind, s.Id)).ToArray();
     }
 
     // With two rows per lane, shading tells which planned and measured rows belong together.

@@ -60,13 +60,14 @@ public sealed class PipelineTimelineChartTests : IDisposable
     {
         var simulation = DigitsSimulation();
         var path = Path.Combine(_folder, "planned.png");
-        var lanes = simulation.Resources.Select(r => new SimulatedStage(r.Kind, r.Id)).ToArray();
+        var lanes = PipelineTimelineChart.LanesOf(Planner.Plan(DigitNet.Costs, DigitsNetwork.Network, new TrainingJob(64)));
 
         PipelineTimelineChart.WritePng(path, lanes, simulation.Timeline, options: new TimelineChartOptions(Width: 900));
 
         var (width, height) = PngSize(path);
         Assert.Equal(900, width);
-        Assert.Equal(new TimelineChartOptions().HeightFor(lanes.Length), height);
+        Assert.Equal(new TimelineChartOptions().HeightFor(lanes.Count), height);
+        Assert.Equal(simulation.Resources.Select(r => r.ResourceName), lanes.Select(l => l.ResourceName));
     }
 
     [Fact]
