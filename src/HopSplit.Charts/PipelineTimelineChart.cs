@@ -18,7 +18,8 @@ public static class PipelineTimelineChart
     /// <param name="path">Where to write the PNG; its folder must exist.</param>
     /// <param name="lanes">The pipeline's stages in order (e.g. <c>PipelineWorkload.Stages</c>): one lane each.</param>
     /// <param name="planned">The planned tasks (e.g. <c>SimulationResult.Timeline</c>).</param>
-    /// <param name="measured">The tasks as they ran, or null.</param>
+    /// <param name="measured">The tasks as they ran, or null. Both timelines count seconds from the start of the
+    /// mini-batch: the time axis starts at 0 (or at the earliest task, if one starts before 0).</param>
     /// <param name="options">Title and size; defaults when null.</param>
     /// <exception cref="ArgumentException">No lanes, a repeated lane, an empty timeline, a task on a resource that is
     /// not a lane, a task that ends before it starts or has no finite times, or a size that is not positive.</exception>
