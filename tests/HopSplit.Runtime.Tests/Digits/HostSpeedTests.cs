@@ -8,10 +8,6 @@ using static TorchSharp.torch;
 
 namespace HopSplit.Runtime.Tests.Digits;
 
-/// <summary>Timing tests run alone, so other tests do not share the cores they measure.</summary>
-[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
-public sealed class TimingCollection;
-
 /// <summary>
 /// The emulated network only works if the host computes faster than the devices it emulates: then the
 /// runtime can wait out each device's time, and the host's cores never set the pace.
