@@ -9,7 +9,7 @@ public class DigitsDatasetTests
     [Fact]
     public void Without_arguments_it_is_the_synthetic_set_with_fixed_seeds()
     {
-        var data = DigitsDataset.FromArguments([]);
+        var data = DigitsDataset.Load(null);
 
         Assert.Equal(DigitsDataset.SyntheticTrainCount, data.Train.Count);
         Assert.Equal(DigitsDataset.SyntheticTestCount, data.Test.Count);
@@ -34,7 +34,7 @@ public class DigitsDatasetTests
                 File.WriteAllBytes(Path.Combine(folder, labels), [0, 0, 8, 1, 0, 0, 0, 1, split == MnistSplit.Train ? (byte)3 : (byte)8]);
             }
 
-            var data = DigitsDataset.FromArguments(["--mnist", folder]);
+            var data = DigitsDataset.Load(folder);
 
             Assert.Equal($"MNIST from {folder}", data.Description);
             Assert.Equal(new byte[] { 3 }, data.Train.Labels);
@@ -44,13 +44,5 @@ public class DigitsDatasetTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    [Theory]
-    [InlineData(new[] { "--mnist" }, "--mnist takes one folder")]
-    [InlineData(new[] { "--fast" }, "unknown argument '--fast'")]
-    public void Bad_arguments_say_what_is_wrong(string[] args, string message)
-    {
-        Assert.Contains(message, Assert.Throws<ArgumentException>(() => DigitsDataset.FromArguments(args)).Message);
     }
 }
