@@ -30,7 +30,7 @@ public static class DigitsApp
         var schedule = new Option<string>("--schedule", "-s")
         {
             Description = "The pipeline schedule: gpipe (all forwards, then all backwards) or 1f1b.",
-            DefaultValueFactory = _ => "gpipe",
+            DefaultValueFactory = _ => "1f1b",
         };
         schedule.AcceptOnlyFromAmong("gpipe", "1f1b");
         var steps = PositiveInt("--steps", "Measured pipelined training steps (mini-batches of 64), after 3 warm-up steps.", 250);
@@ -63,6 +63,7 @@ public static class DigitsApp
                 parse.GetValue(summary)?.FullName);
         });
         root.Subcommands.Add(ProfileCommand.Create(output, error));
+        root.Subcommands.Add(Bench.BenchCommand.Create(output));
         return root;
     }
 

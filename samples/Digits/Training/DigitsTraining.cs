@@ -15,7 +15,7 @@ namespace HopSplit.Samples.Digits.Training;
 /// <param name="LearningRate">Adam's learning rate.</param>
 /// <param name="Seed">Initial weights and data order.</param>
 public sealed record DigitsTrainingOptions(
-    ScheduleKind Schedule = ScheduleKind.GPipe, int Steps = 250, int SequentialSteps = 20, int WarmUpSteps = 3,
+    ScheduleKind Schedule = ScheduleKind.OneFOneB, int Steps = 250, int SequentialSteps = 20, int WarmUpSteps = 3,
     int BatchSize = 64, double LearningRate = 0.002, int Seed = 1);
 
 /// <summary>What the main job did: the plans, both runs and the accuracy reached.</summary>
