@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HopSplit.Planning.Model;
 using HopSplit.Planning.Simulation;
+using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Training;
 using Spectre.Console;
 

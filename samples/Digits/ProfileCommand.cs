@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HopSplit.Profiling;
+using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Synthetic;
 using TorchSharp;
 

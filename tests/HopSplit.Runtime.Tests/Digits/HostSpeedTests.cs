@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HopSplit.Planning;
 using HopSplit.Planning.Model;
+using HopSplit.Runtime;
 using HopSplit.Samples.Digits;
 using TorchSharp;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
-using HopSplit.Samples.Digits;
+using HopSplit.Runtime;
 
-namespace HopSplit.Runtime.Tests.Digits;
+namespace HopSplit.Runtime.Tests.Pipeline;
 
 public class GlibcHeapTests
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HopSplit.Samples.Digits;
+namespace HopSplit.Runtime;
 
 /// <summary>
 /// Keeps libtorch's large CPU buffers in glibc's heap. libtorch frees every activation after each pass and
