@@ -89,7 +89,8 @@ internal static class ModelEmitter
     private static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private static string Shape(Helpers.EquatableArray<long> shape) =>
+    /// <summary>A shape literal; an unknown shape (a layer costed only by a profile) is empty.</summary>
+    private static string Shape(Helpers.EquatableArray<long> shape) => shape.Count == 0 ? "global::System.Array.Empty<int>()" :
         "new int[] { " + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + " }";
 
 }

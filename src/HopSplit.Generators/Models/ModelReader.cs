@@ -16,10 +16,13 @@ namespace HopSplit.Generators.Models;
 internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args);
 
 /// <summary>One layer as read: costs when known (Out is null when the layer or its input is unknown).</summary>
+/// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
+/// its tree had no semantic model).</param>
+/// <param name="Location">The layer's initializer (or the member when it has none), for diagnostics.</param>
 internal sealed record LayerReading(string Name, string Kind, long[]? In, long[]? Out, double Parameters, double ForwardFlops,
-    double BackwardFlops, string Source);
+    double BackwardFlops, string Source, Location? Location = null);
 
-/// <summary>The result of reading a [SplitModel] class: layers and every issue. Shared by the generator (which
+/// <summary>The result of reading a [SplitModel] class: every layer (in chain order) and every issue. Shared by the generator (which
 /// emits only when there is no issue) and the analyzer (which reports the issues).</summary>
 internal sealed record ModelReading(string Name, long[]? InputShape, IReadOnlyList<LayerReading> Layers, IReadOnlyList<ModelIssue> Issues, bool Complete);
 
@@ -71,13 +74,43 @@ internal static class ModelReader
         {
             ct.ThrowIfCancellationRequested();
             var layer = ReadLayer(member, shape, semanticModel, issues, ct);
-            if (layer is null) { complete = false; shape = null; continue; }
+            if (layer is null)
+            {
+                complete = false;
+                layer = new LayerReading(member.Name, DeclaredKind(member), shape, null, 0, 0, 0, "None", Where(member, ct));
+            }
             layers.Add(layer);
             shape = layer.Out;
             if (shape is null) complete = false;
         }
         if (input is null || members.Count == 0) complete = false;
         return new ModelReading(name, input, layers, issues, complete && issues.Count == 0);
+    }
+
+    /// <summary>The full metadata name of a type: Namespace.Outer+Inner (what a profile's "model" may say).</summary>
+    public static string MetadataName(INamedTypeSymbol type)
+    {
+        var name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) name = outer.MetadataName + "+" + name;
+        var ns = type.ContainingNamespace;
+        return ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name;
+    }
+
+    /// <summary>The declared type's name of a layer member ("Custom" when it has none).</summary>
+    private static string DeclaredKind(ISymbol member) =>
+        (member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })?.Name is { Length: > 0 } name ? name : "Custom";
+
+    /// <summary>Where a layer is reported: its initializer, or the member's name when it has none.</summary>
+    private static Location? Where(ISymbol member, CancellationToken ct)
+    {
+        var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
+        var initializer = syntax switch
+        {
+            VariableDeclaratorSyntax v => v.Initializer?.Value,
+            PropertyDeclarationSyntax p => p.Initializer?.Value,
+            _ => null,
+        };
+        return initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
     }
 
     private static long[]? ReadInputShape(INamedTypeSymbol type, AttributeData attribute, List<ModelIssue> issues)
@@ -104,7 +137,7 @@ internal static class ModelReader
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
-        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues);
+        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues, ct);
 
         var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
         var initializer = syntax switch
@@ -132,7 +165,7 @@ internal static class ModelReader
                 issues.Add(Unprofiled(member, where, "its initializer is null"));
                 return null;
             }
-            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis");
+            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where);
         }
         catch (LocatedProblem located)
         {
@@ -157,7 +190,7 @@ internal static class ModelReader
     }
 
     /// <summary>The [Layer] members of a model or block, in chain order: (Order, declaration order).</summary>
-    private static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
+    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
         type.GetMembers()
             .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
             .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
@@ -410,7 +443,7 @@ internal static class ModelReader
         }
     }
 
-    private static LayerReading? ReadLayerCost(ISymbol member, ITypeSymbol? declared, AttributeData cost, long[]? input, List<ModelIssue> issues)
+    private static LayerReading? ReadLayerCost(ISymbol member, ITypeSymbol? declared, AttributeData cost, long[]? input, List<ModelIssue> issues, CancellationToken ct)
     {
         var ok = true;
         double Number(string name)
@@ -442,7 +475,7 @@ internal static class ModelReader
         }
         if (!ok) return null;
         var kind = declared?.Name is { Length: > 0 } typeName ? typeName : "Custom";
-        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute");
+        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct));
     }
 
     /// <summary>A folded argument value (see <see cref="Folded"/>); block constructor parameters come from
