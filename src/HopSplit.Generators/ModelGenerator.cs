@@ -24,8 +24,14 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 ModelReader.SplitModelAttribute,
                 predicate: static (node, _) => node is ClassDeclarationSyntax,
-                transform: static (ctx, ct) => ModelParser.Parse(ctx, ct))
+                transform: static (ctx, ct) => ModelInputReader.Read(ctx, ct))
             .WithTrackingName(TrackingNames.ModelExtraction)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .WithTrackingName(TrackingNames.ModelInputs)
+            // The expensive part (binding every layer's initializer): skipped while the input is unchanged.
+            .Select(static (input, ct) => ModelParser.Parse(input, ct))
+            .WithTrackingName(TrackingNames.ModelAnalysis)
             .Where(static m => m is not null)
             .Select(static (m, _) => m!)
             .WithTrackingName(TrackingNames.ModelSpecs);

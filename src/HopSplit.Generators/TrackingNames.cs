@@ -8,6 +8,8 @@ public static class TrackingNames
     public const string NetworkExtraction = nameof(NetworkExtraction);
     public const string NetworkModels = nameof(NetworkModels);
     public const string ModelExtraction = nameof(ModelExtraction);
+    public const string ModelInputs = nameof(ModelInputs);
+    public const string ModelAnalysis = nameof(ModelAnalysis);
     public const string ModelSpecs = nameof(ModelSpecs);
     public const string ProfileFiles = nameof(ProfileFiles);
     public const string ProfileSet = nameof(ProfileSet);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using HopSplit.Generators.Diagnostics;
@@ -13,16 +14,22 @@ namespace HopSplit.Generators.Models;
 /// Never throws (except on cancellation).</summary>
 internal static class ModelParser
 {
-    public static ModelSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    /// <summary>The analysis step: binds the model's initializers in the compilation <paramref name="input"/> was
+    /// read from (it runs only when the input is new or changed, in the same pass, so that compilation is alive).</summary>
+    public static ModelSpec? Parse(ModelInput input, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (context.TargetSymbol is not INamedTypeSymbol type) return null;
-        var target = Parser.GetTarget(type);
-        if (target is null) return null;
-        var compilation = context.SemanticModel.Compilation;
+        if (!input.Compilation.TryGetTarget(out var compilation)) return null;
+        if (compilation.Assembly.GetTypeByMetadataName(input.MetadataName) is not { } type) return null;
+        var target = input.Target;
+        var models = new Dictionary<SyntaxTree, SemanticModel>();
         var reading = ModelReader.Read(type,
-            tree => tree == context.SemanticModel.SyntaxTree ? context.SemanticModel
-                : compilation.ContainsSyntaxTree(tree) ? compilation.GetSemanticModel(tree) : null,
+            tree =>
+            {
+                if (models.TryGetValue(tree, out var model)) return model;
+                if (!compilation.ContainsSyntaxTree(tree)) return null;
+                return models[tree] = compilation.GetSemanticModel(tree);
+            },
             ct);
         if (reading.InputShape is null || reading.Layers.Count == 0) return null;
         // Only unprofiled layers can still be costed (by a profile); any other issue blocks the model.

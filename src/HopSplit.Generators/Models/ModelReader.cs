@@ -88,13 +88,7 @@ internal static class ModelReader
     }
 
     /// <summary>The full metadata name of a type: Namespace.Outer+Inner (what a profile's "model" may say).</summary>
-    public static string MetadataName(INamedTypeSymbol type)
-    {
-        var name = type.MetadataName;
-        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) name = outer.MetadataName + "+" + name;
-        var ns = type.ContainingNamespace;
-        return ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name;
-    }
+    public static string MetadataName(INamedTypeSymbol type) => Networks.Parser.FullName(type);
 
     /// <summary>The declared type's name of a layer member ("Custom" when it has none).</summary>
     private static string DeclaredKind(ISymbol member) =>
