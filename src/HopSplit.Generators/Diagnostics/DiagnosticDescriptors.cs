@@ -55,6 +55,12 @@ public static class DiagnosticDescriptors
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "A profile row whose parameter count disagrees with the analysed layer was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
 
+    public static readonly DiagnosticDescriptor ModelWithoutLayers = new(
+        "HS0008", "Model has no layers",
+        "Model '{0}' has no [Layer] fields or properties, so it gets no Costs; mark its layers with [Layer]",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A [SplitModel] class needs at least one field or property marked [Layer] (the chain of layers the planner splits).", helpLinkUri: Help("HS0008"));
+
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",
         "Link endpoint '{0}' is not a [Node] of network '{1}'",

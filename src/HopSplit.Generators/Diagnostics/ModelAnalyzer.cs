@@ -19,7 +19,8 @@ namespace HopSplit.Generators.Diagnostics;
 /// Reports what keeps a [SplitModel] class from getting Costs: unprofiled layers (HS0001), shapes that do
 /// not chain (HS0002), a non-partial type (HS0003) and invalid values (HS0004); and problems with profile files
 /// (AdditionalFiles named *.hsprofile.json): a file that is not JSON in the profile format (HS0005), a model or
-/// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007).
+/// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
+/// model without [Layer] members (HS0008).
 /// Runs on the declaration that carries [SplitModel] and checks the layers declared in that file (layers in
 /// other partial files are skipped here; the generator still reads them). A layer a profile covers is not
 /// unprofiled.
@@ -30,7 +31,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.UnprofiledLayer, DiagnosticDescriptors.ShapeMismatch,
         DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue,
-        DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile);
+        DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile,
+        DiagnosticDescriptors.ModelWithoutLayers);
 
     /// <summary>A profile additional file with its text and what it says.</summary>
     private sealed record ProfileEntry(AdditionalText File, SourceText? Text, ProfileFile Profile);
@@ -64,6 +66,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         // Only the declaration that carries the attribute, so a partial type is reported once.
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not { } applied
             || !declaration.AttributeLists.Any(list => list.Span.Contains(applied.Span) && list.SyntaxTree == applied.SyntaxTree)) return;
+
+        if (ModelReader.LayerMembers(type).Count == 0)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
 
         var model = context.SemanticModel;
         var reading = ModelReader.Read(type, tree => tree == model.SyntaxTree ? model : null, context.CancellationToken);

@@ -70,10 +70,12 @@ internal static class ModelReader
 
         var layers = new List<LayerReading>();
         var shape = input;
+        ModelConstructor? constructor = null; // read only when a layer has no initializer
+        ModelConstructor Constructor() => constructor ??= ReadConstructor(type, semanticModel, ct);
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, issues, ct);
+            var layer = ReadLayer(member, shape, semanticModel, Constructor, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -127,7 +129,38 @@ internal static class ModelReader
         return dims;
     }
 
-    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel, List<ModelIssue> issues, CancellationToken ct)
+    /// <summary>The layers a model's constructor assigns (<c>fc1 = nn.Linear(...)</c>, also in <c>if</c>s whose
+    /// condition folds), or why they cannot be read. <see cref="Skipped"/>: its tree has no semantic model.</summary>
+    private sealed record ModelConstructor(Dictionary<ISymbol, IOperation> Assigned, string? Problem, Location? ProblemLocation, bool Skipped = false);
+
+    /// <summary>Reads the model's one declared instance constructor (a model with several, or one that calls
+    /// <c>this(...)</c>, has none that can be read).</summary>
+    private static ModelConstructor ReadConstructor(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct)
+    {
+        var assigned = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
+        var constructors = type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared).ToList();
+        if (constructors.Count == 0) return new(assigned, "it has no initializer and the model has no constructor to assign it", null);
+        if (constructors.Count > 1) return new(assigned, $"it has no initializer, and the model has {constructors.Count} constructors (only one can be read)", null);
+        var syntax = constructors[0].DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault();
+        if (syntax is null) return new(assigned, "it has no initializer to analyse", null);
+        if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
+            return new(assigned, "it has no initializer, and the model's constructor calls another constructor (this(...))", syntax.Initializer.GetLocation());
+        var model = semanticModel(syntax.SyntaxTree);
+        if (model is null) return new(assigned, null, null, Skipped: true);
+        if (model.GetOperation(syntax, ct) is not IConstructorBodyOperation body) return new(assigned, "it has no initializer to analyse", null);
+        try
+        {
+            CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, Env.Empty, assigned, body, null);
+            return new(assigned, null, null);
+        }
+        catch (LocatedProblem problem)
+        {
+            return new(assigned, problem.Problem.Message, problem.Location);
+        }
+    }
+
+    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
+        Func<ModelConstructor> constructor, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
@@ -141,15 +174,26 @@ internal static class ModelReader
             _ => null,
         };
         var where = initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
+        IOperation? operation;
         if (initializer is null)
         {
-            issues.Add(Unprofiled(member, where, "it has no initializer to analyse"));
-            return null;
+            // Not initialized where declared: the model's constructor may assign it.
+            var read = constructor();
+            if (read.Skipped) return null;
+            if (!read.Assigned.TryGetValue(member, out operation))
+            {
+                issues.Add(Unprofiled(member, read.ProblemLocation ?? where,
+                    read.Problem ?? "it has no initializer, and the model's constructor does not assign it"));
+                return null;
+            }
+            where = operation.Syntax.GetLocation();
         }
-        var model = semanticModel(initializer.SyntaxTree);
-        if (model is null) return null;
-
-        var operation = model.GetOperation(initializer, ct);
+        else
+        {
+            var model = semanticModel(initializer.SyntaxTree);
+            if (model is null) return null;
+            operation = model.GetOperation(initializer, ct);
+        }
         try
         {
             var context = new BlockContext(semanticModel, ct);
@@ -429,7 +473,8 @@ internal static class ModelReader
                 return;
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
                 if (Fold(conditional.Condition, env) is not bool condition)
-                    throw Unsupported("an if in the [LayerBlock] constructor has a condition that is not a compile-time constant", creation, where);
+                    throw Unsupported("an if in the constructor has a condition that is not a compile-time constant",
+                        creation is IConstructorBodyOperation ? conditional.Condition : creation, where); // the model's own constructor: at the condition
                 CollectAssignments(condition ? conditional.WhenTrue : conditional.WhenFalse, env, assigned, creation, where);
                 return;
             default:

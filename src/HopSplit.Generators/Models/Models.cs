@@ -8,6 +8,7 @@ namespace HopSplit.Generators.Models;
 /// (a layer costed only by a profile, and the layers after it).</summary>
 /// <param name="Source">"Analysis", "Attribute" or "Profile" (a member name of HopSplit.CostSource), or "None"
 /// when the layer has no costs yet (only a profile can then supply them).</param>
+/// <param name="MaybeNull">The member's type is nullable (<c>Linear?</c>): generated calls use <c>!</c>.</param>
 internal sealed record LayerSpec(
     string Name,
     string Kind,
@@ -17,7 +18,8 @@ internal sealed record LayerSpec(
     double ForwardFlops,
     double BackwardFlops,
     double OutputElements,
-    string Source)
+    string Source,
+    bool MaybeNull = false)
 {
     /// <summary>The <see cref="Source"/> of a layer without costs.</summary>
     public const string NoCosts = "None";
