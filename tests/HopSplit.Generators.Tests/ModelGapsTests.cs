@@ -113,4 +113,31 @@ public class ModelGapsTests
         var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("new(\"a\", 126, 252, 6, 66),", text);
     }
+
+    [Fact]
+    public void Identical_initializers_are_analysed_with_their_own_input()
+    {
+        var spec = Spec(Run("""
+            namespace Demo;
+            [SplitModel(10)]
+            public partial class Twice
+            {
+                [Layer] readonly ReLU a = nn.ReLU();
+                [Layer] readonly Linear fc = nn.Linear(10, 4);
+                [Layer] readonly ReLU b = nn.ReLU();
+                [Layer] public ReLU C { get; } = nn.ReLU();
+            }
+            """));
+        Assert.Equal([10d, 4, 4], spec.Layers.Where(l => l.Kind == "ReLU").Select(l => l.ForwardFlops));
+        Assert.Equal([4L], spec.Layers[2].InputShape);
+    }
+
+    [Fact]
+    public void Identical_initializer_that_does_not_chain_is_reported_at_its_own_place() => Verify("""
+        [SplitModel(10)] public partial class Twice
+        {
+            [Layer] readonly Linear a = nn.Linear(10, 4);
+            [Layer] readonly Linear b = nn.Linear({|HS0002:10|}, 4);
+        }
+        """);
 }

@@ -19,7 +19,7 @@ namespace HopSplit.Generators.Models;
 /// <item>every declaration in the project whose name appears in that text (types and members, found through the
 /// compiler's name index, so a const in another file, a [LayerBlock] class, a layer's module class or a new type
 /// that shadows <c>nn</c> all count), and, in turn, the declarations their texts name;</item>
-/// <item>the referenced assemblies.</item>
+/// <item>the metadata references (by display name, usually the file path).</item>
 /// </list>
 /// An edit that changes none of these (a method body anywhere, a class nothing in the model names) leaves the
 /// key equal, so the analysis is not run again. More than <see cref="MaxDependencies"/> declarations make the
@@ -39,7 +39,7 @@ internal static class ModelInputReader
         if (target is null) return null;
         var compilation = context.SemanticModel.Compilation;
 
-        var key = new List<string> { string.Join(";", compilation.ReferencedAssemblyNames.Select(a => a.ToString())) };
+        var key = new List<string> { string.Join(";", compilation.References.Select(r => r.Display)) };
         var declarations = new HashSet<SyntaxNode>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Queue<string>();

@@ -30,7 +30,8 @@ internal static class ModelParser
                 if (!compilation.ContainsSyntaxTree(tree)) return null;
                 return models[tree] = compilation.GetSemanticModel(tree);
             },
-            ct);
+            ct,
+            shareIdenticalInitializers: true);
         if (reading.InputShape is null || reading.Layers.Count == 0) return null;
         // Only unprofiled layers can still be costed (by a profile); any other issue blocks the model.
         if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer)) return null;

@@ -40,8 +40,14 @@ internal static class ModelReader
 
     /// <param name="semanticModel">The semantic model of a tree, or null when it is not available (the
     /// layers declared there are then skipped silently and the reading is incomplete).</param>
-    public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct)
+    /// <param name="shareIdenticalInitializers">Bind an initializer only once when several layers of the model
+    /// have the same text in the same file (same kind of member, same static-ness: they bind alike), and analyse
+    /// the others with that binding. Issues then point at the first of them, so only the generator (which reports
+    /// nothing) uses it; the analyzer does not.</param>
+    public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
+        bool shareIdenticalInitializers = false)
     {
+        var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
         var issues = new List<ModelIssue>();
         var complete = true;
         var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(SplitModelAttribute));
@@ -75,7 +81,7 @@ internal static class ModelReader
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, Constructor, issues, ct);
+            var layer = ReadLayer(member, shape, semanticModel, Constructor, shared, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -160,7 +166,7 @@ internal static class ModelReader
     }
 
     private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
-        Func<ModelConstructor> constructor, List<ModelIssue> issues, CancellationToken ct)
+        Func<ModelConstructor> constructor, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
@@ -192,7 +198,15 @@ internal static class ModelReader
         {
             var model = semanticModel(initializer.SyntaxTree);
             if (model is null) return null;
-            operation = model.GetOperation(initializer, ct);
+            if (shared is null)
+            {
+                operation = model.GetOperation(initializer, ct);
+            }
+            else
+            {
+                var key = (initializer.SyntaxTree, member.IsStatic, member is IPropertySymbol, initializer.ToString());
+                if (!shared.TryGetValue(key, out operation)) shared[key] = operation = model.GetOperation(initializer, ct);
+            }
         }
         try
         {
