@@ -118,6 +118,13 @@ public class ModelIncrementalTests
     }
 
     [Fact]
+    public void Namespace_that_shadows_nn_reruns_the_analysis()
+    {
+        var (driver, compilation) = First(ModelSources.DigitNet, Other);
+        AssertAnalysisRan(Edit(driver, compilation, 1, t => t.Replace("namespace Elsewhere;", "namespace Demo.nn;")));
+    }
+
+    [Fact]
     public void Global_using_in_another_file_reruns_the_analysis()
     {
         var (driver, compilation) = First(ModelSources.DigitNet, Other);

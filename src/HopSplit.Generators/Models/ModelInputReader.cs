@@ -18,7 +18,8 @@ namespace HopSplit.Generators.Models;
 /// (the analysis never reads them; constructor bodies and initializers stay);</item>
 /// <item>every declaration in the project whose name appears in that text (types and members, found through the
 /// compiler's name index, so a const in another file, a [LayerBlock] class, a layer's module class or a new type
-/// that shadows <c>nn</c> all count), and, in turn, the declarations their texts name;</item>
+/// that shadows <c>nn</c> all count), and, in turn, the declarations their texts name; for a namespace of the
+/// project with such a name, only its existence;</item>
 /// <item>the metadata references (by display name, usually the file path).</item>
 /// </list>
 /// An edit that changes none of these (a method body anywhere, a class nothing in the model names) leaves the
@@ -44,6 +45,7 @@ internal static class ModelInputReader
         var names = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Queue<string>();
         var parts = new List<(string Path, int Start, string Text)>();
+        var namespaces = new SortedSet<string>(StringComparer.Ordinal);
 
         void Add(SyntaxNode declaration)
         {
@@ -62,6 +64,10 @@ internal static class ModelInputReader
         {
             ct.ThrowIfCancellationRequested();
             var name = pending.Dequeue();
+            // A namespace of the project with this name could change what the name binds to: its existence
+            // counts (not its text, which spans whole files).
+            foreach (var ns in compilation.GetSymbolsWithName(name, SymbolFilter.Namespace, ct))
+                namespaces.Add(ns.ToDisplayString());
             foreach (var symbol in compilation.GetSymbolsWithName(name, SymbolFilter.TypeAndMember, ct))
             {
                 foreach (var reference in symbol.DeclaringSyntaxReferences)
@@ -79,6 +85,7 @@ internal static class ModelInputReader
         }
         parts.Sort(Compare);
         key.AddRange(parts.Select(p => p.Path + "\n" + p.Text));
+        key.Add("namespaces " + string.Join(";", namespaces));
         return new ModelInput(target, type.Name, ModelReader.MetadataName(type), new(key.ToArray()), compilation);
     }
 
