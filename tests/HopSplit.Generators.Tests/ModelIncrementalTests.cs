@@ -132,6 +132,20 @@ public class ModelIncrementalTests
     }
 
     [Fact]
+    public void Too_many_dependencies_make_the_model_analysed_every_time()
+    {
+        var count = ModelInputReader.MaxDependencies + 1;
+        var constants = string.Join("\n", Enumerable.Range(0, count).Select(i => $"public static class C{i} {{ public const int V = 0; }}"));
+        var sum = string.Join(" + ", Enumerable.Range(0, count).Select(i => $"C{i}.V"));
+        var model = ModelSources.Usings + $"namespace Demo; [SplitModel(10)] public partial class M {{ [Layer] readonly Linear a = nn.Linear(10, 4 + {sum}); }}";
+        var (driver, compilation) = First(model, "namespace Demo;\n" + constants, Other);
+        var result = Edit(driver, compilation, 2, t => t.Replace("return x + 1;", "return x + 2;"));
+        Assert.All(Reasons(result, TrackingNames.ModelExtraction), r => Assert.Equal(IncrementalStepRunReason.Modified, r));
+        AssertAnalysisRan(result);
+        Assert.Contains("new(\"a\", 84, 168, 4, 44),", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
     public void Equivalent_compilations_give_equal_inputs_and_specs()
     {
         static (ModelInput Input, ModelSpec Spec) Read()
