@@ -8,5 +8,11 @@ public static class TrackingNames
     public const string NetworkExtraction = nameof(NetworkExtraction);
     public const string NetworkModels = nameof(NetworkModels);
     public const string ModelExtraction = nameof(ModelExtraction);
+    public const string ModelInputs = nameof(ModelInputs);
+    public const string ModelAnalysis = nameof(ModelAnalysis);
     public const string ModelSpecs = nameof(ModelSpecs);
+    public const string ProfileFiles = nameof(ProfileFiles);
+    public const string ProfileSet = nameof(ProfileSet);
+    public const string CostedModels = nameof(CostedModels);
+    public const string CostedModelSpecs = nameof(CostedModelSpecs);
 }

@@ -65,8 +65,9 @@ public enum CostSource
 /// <summary>One row of a generated model cost table (per sample).</summary>
 /// <param name="Name">The layer's field or property name.</param>
 /// <param name="Kind">The TorchSharp factory (e.g. "Conv2d") or the declared type of a custom layer.</param>
-/// <param name="InputShape">Shape of the layer input per sample.</param>
-/// <param name="OutputShape">Shape of the layer output per sample.</param>
+/// <param name="InputShape">Shape of the layer input per sample; empty when unknown (after a layer costed only by a profile).</param>
+/// <param name="OutputShape">Shape of the layer output per sample; empty when unknown (a layer costed only by a
+/// profile, and the layers after it).</param>
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="ForwardFlops">Forward FLOPs (a multiply-add counts as 2).</param>
 /// <param name="BackwardFlops">Backward FLOPs.</param>

@@ -37,6 +37,30 @@ public static class DiagnosticDescriptors
         ModelCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
         description: "[SplitModel] input dimensions and [LayerCost] output dimensions must be positive, [LayerCost] numbers finite and >= 0, and layer sizes positive.", helpLinkUri: Help("HS0004"));
 
+    public static readonly DiagnosticDescriptor InvalidProfile = new(
+        "HS0005", "Invalid profile file",
+        "Profile '{0}' cannot be used: {1}",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A *.hsprofile.json AdditionalFile must be JSON in the format hopsplit-profile/1 that the runtime's profiler writes; the generator ignores a file that is not.", helpLinkUri: Help("HS0005"));
+
+    public static readonly DiagnosticDescriptor ProfileUnknownName = new(
+        "HS0006", "Profile names an unknown model or layer",
+        "Profile '{0}' {1}",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A profile's \"model\" must be the simple or full metadata name of a [SplitModel] class of the project, and each row's \"name\" a [Layer] member of it; rows that match nothing are ignored.", helpLinkUri: Help("HS0006"));
+
+    public static readonly DiagnosticDescriptor StaleProfile = new(
+        "HS0007", "Stale profile",
+        "Profile '{0}' records {1} parameters for layer '{2}', but the model now has {3}: the profile is stale (the model changed since it was measured), so the layer keeps its analysed costs; profile the model again",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A profile row whose parameter count disagrees with the analysed layer was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
+
+    public static readonly DiagnosticDescriptor ModelWithoutLayers = new(
+        "HS0008", "Model has no layers",
+        "Model '{0}' has no [Layer] fields or properties, so it gets no Costs; mark its layers with [Layer]",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "A [SplitModel] class needs at least one field or property marked [Layer] (the chain of layers the planner splits).", helpLinkUri: Help("HS0008"));
+
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",
         "Link endpoint '{0}' is not a [Node] of network '{1}'",

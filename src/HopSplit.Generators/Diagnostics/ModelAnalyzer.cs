@@ -1,34 +1,63 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.IO;
 using System.Linq;
+using System.Threading;
+using HopSplit.Generators.Helpers;
 using HopSplit.Generators.Models;
+using HopSplit.Generators.Profiles;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace HopSplit.Generators.Diagnostics;
 
 /// <summary>
 /// Reports what keeps a [SplitModel] class from getting Costs: unprofiled layers (HS0001), shapes that do
-/// not chain (HS0002), a non-partial type (HS0003) and invalid values (HS0004). Runs on the declaration that
-/// carries [SplitModel] and checks the layers declared in that file (layers in other partial files are
-/// skipped here; the generator still reads them).
+/// not chain (HS0002), a non-partial type (HS0003) and invalid values (HS0004); and problems with profile files
+/// (AdditionalFiles named *.hsprofile.json): a file that is not JSON in the profile format (HS0005), a model or
+/// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
+/// model without [Layer] members (HS0008).
+/// Runs on the declaration that carries [SplitModel] and checks the layers declared in that file (layers in
+/// other partial files are skipped here; the generator still reads them). A layer a profile covers is not
+/// unprofiled.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.UnprofiledLayer, DiagnosticDescriptors.ShapeMismatch,
-        DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue);
+        DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue,
+        DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile,
+        DiagnosticDescriptors.ModelWithoutLayers);
+
+    /// <summary>A profile additional file with its text and what it says.</summary>
+    private sealed record ProfileEntry(AdditionalText File, SourceText? Text, ProfileFile Profile);
 
     public override void Initialize(AnalysisContext context)
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSyntaxNodeAction(Analyze, SyntaxKind.ClassDeclaration);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var profiles = start.Options.AdditionalFiles
+                .Where(f => ProfileParser.IsProfile(f.Path))
+                .Select(f =>
+                {
+                    var text = f.GetText(start.CancellationToken);
+                    return new ProfileEntry(f, text, ProfileParser.Parse(f.Path, text?.ToString()));
+                })
+                .OrderBy(e => e.File.Path, StringComparer.Ordinal)
+                .ToImmutableArray();
+            if (profiles.Length > 0) start.RegisterAdditionalFileAction(c => AnalyzeProfile(c, profiles));
+            start.RegisterSyntaxNodeAction(c => Analyze(c, profiles), SyntaxKind.ClassDeclaration);
+        });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context)
+    private static void Analyze(SyntaxNodeAnalysisContext context, ImmutableArray<ProfileEntry> profiles)
     {
         var declaration = (ClassDeclarationSyntax)context.Node;
         if (declaration.AttributeLists.Count == 0) return;
@@ -38,12 +67,97 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not { } applied
             || !declaration.AttributeLists.Any(list => list.Span.Contains(applied.Span) && list.SyntaxTree == applied.SyntaxTree)) return;
 
+        if (ModelReader.LayerMembers(type).Count == 0)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
+
         var model = context.SemanticModel;
         var reading = ModelReader.Read(type, tree => tree == model.SyntaxTree ? model : null, context.CancellationToken);
+        // The profile the generator applies: the first valid one for this model by ordinal path.
+        var metadataName = ModelReader.MetadataName(type);
+        var profile = profiles.FirstOrDefault(p => p.Profile.IsFor(type.Name, metadataName))?.Profile;
+        var byName = reading.Layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
+
+        ProfileRow? Covering(string layer)
+        {
+            if (profile?.Row(layer) is not { } row) return null;
+            return byName.TryGetValue(layer, out var l) && l.Source == "Analysis" && l.Out is not null && row.Parameters != l.Parameters ? null : row;
+        }
+
         foreach (var issue in reading.Issues)
         {
             if (issue.Location is not { IsInSource: true } location) continue;
+            if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, issue.Args));
         }
+        if (profile is null) return;
+
+        var file = Path.GetFileName(profile.Path);
+        string? profiledOnly = null; // the last layer costed only by the profile: no shape after it
+        foreach (var layer in reading.Layers)
+        {
+            var row = profile.Row(layer.Name);
+            if (row is not null && layer.Source == "Analysis" && layer.Out is not null && row.Parameters != layer.Parameters
+                && layer.Location is { IsInSource: true } stale)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StaleProfile, stale,
+                    file, Number(row.Parameters), layer.Name, Number(layer.Parameters)));
+            }
+            if (layer.Out is not null) { profiledOnly = null; continue; }
+            if (row is not null) { profiledOnly = layer.Name; continue; }
+            if (layer.Source != "Analysis") { profiledOnly = null; continue; }
+            if (profiledOnly is not null && layer.Location is { IsInSource: true } where)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, layer.Name, type.Name,
+                    $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
+            }
+        }
     }
+
+    /// <summary>HS0005 for a file that is not a profile; HS0006 for a model or layer name that matches nothing.</summary>
+    private static void AnalyzeProfile(AdditionalFileAnalysisContext context, ImmutableArray<ProfileEntry> profiles)
+    {
+        var entry = profiles.FirstOrDefault(p => ReferenceEquals(p.File, context.AdditionalFile));
+        if (entry is null) return;
+        var profile = entry.Profile;
+        var file = Path.GetFileName(profile.Path);
+        if (profile.Problem is { } problem)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidProfile,
+                At(entry, problem.Start, problem.Length), file, problem.Message));
+            return;
+        }
+
+        var models = SplitModels(context.Compilation, context.CancellationToken).ToList();
+        var matching = models.Where(m => profile.IsFor(m.Name, ModelReader.MetadataName(m))).ToList();
+        if (matching.Count == 0)
+        {
+            var names = models.Select(m => m.Name).Concat(models.Select(ModelReader.MetadataName));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProfileUnknownName,
+                At(entry, profile.ModelStart, profile.ModelLength), file,
+                $"is for model '{profile.Model}', which is not a [SplitModel] class of this project{Suggestions.DidYouMean(profile.Model, names)}"));
+            return;
+        }
+        var layers = matching.SelectMany(m => ModelReader.LayerMembers(m)).Select(m => m.Name).ToList();
+        foreach (var row in profile.Layers)
+        {
+            if (layers.Contains(row.Name)) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ProfileUnknownName,
+                At(entry, row.NameStart, row.NameLength), file,
+                $"has a row for layer '{row.Name}', but model '{matching[0].Name}' has no such [Layer]{Suggestions.DidYouMean(row.Name, layers)}"));
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> SplitModels(Compilation compilation, CancellationToken ct) =>
+        compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type, ct).OfType<INamedTypeSymbol>()
+            .Where(t => t.GetAttributes().Any(a => a.Is(ModelReader.SplitModelAttribute)));
+
+    private static Location At(ProfileEntry entry, int start, int length)
+    {
+        if (entry.Text is not { } text) return Location.None;
+        start = Math.Max(0, Math.Min(start, text.Length));
+        var span = new TextSpan(start, Math.Max(0, Math.Min(length, text.Length - start)));
+        return Location.Create(entry.File.Path, span, text.Lines.GetLinePositionSpan(span));
+    }
+
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -59,7 +59,7 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>The module of layer <paramref name=\"index\"/>, in chain order (generated).</summary>");
         writer.WriteLine($"public {Module} Layer(int index) => index switch").Open();
         for (var i = 0; i < count; i++)
-            writer.WriteLine($"{i} => this.{Identifier(model.Layers[i].Name)},");
+            writer.WriteLine($"{i} => {Member(model.Layers[i])},");
         writer.WriteLine($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(index), index, {Literal($"the model has layers {range}")}),");
         writer.Close("};");
         writer.WriteLine();
@@ -71,7 +71,7 @@ internal static class ModelEmitter
         writer.WriteLine("for (var i = first; i <= last; i++)").Open();
         writer.WriteLine("switch (i)").Open();
         for (var i = 0; i < count; i++)
-            writer.WriteLine($"case {i}: x = this.{Identifier(model.Layers[i].Name)}.forward(x); break;");
+            writer.WriteLine($"case {i}: x = {Member(model.Layers[i])}.forward(x); break;");
         writer.Close();
         writer.Close();
         writer.WriteLine("return x;");
@@ -86,10 +86,14 @@ internal static class ModelEmitter
         writer.WriteLine($"{modifiers} {Tensor} forward({Tensor} input) => ForwardLayers(0, {count - 1}, input);");
     }
 
+    /// <summary><c>this.name</c>, with <c>!</c> when the member's type is nullable (a layer is set once built).</summary>
+    private static string Member(LayerSpec layer) => $"this.{Identifier(layer.Name)}{(layer.MaybeNull ? "!" : "")}";
+
     private static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private static string Shape(Helpers.EquatableArray<long> shape) =>
+    /// <summary>A shape literal; an unknown shape (a layer costed only by a profile) is empty.</summary>
+    private static string Shape(Helpers.EquatableArray<long> shape) => shape.Count == 0 ? "global::System.Array.Empty<int>()" :
         "new int[] { " + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + " }";
 
 }

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using HopSplit.Generators.Diagnostics;
 using HopSplit.Generators.Helpers;
 using HopSplit.Generators.Networks;
 using Microsoft.CodeAnalysis;
@@ -7,24 +9,37 @@ using Microsoft.CodeAnalysis;
 namespace HopSplit.Generators.Models;
 
 /// <summary>Builds the value model of a [SplitModel] class, or null when anything is missing or wrong
-/// (the analyzer reports why). Never throws (except on cancellation).</summary>
+/// (the analyzer reports why). Unprofiled layers (HS0001), and the layers after them whose input shape is
+/// therefore unknown, are kept without costs: a profile may still supply them (<see cref="Profiles.ProfileMerge"/>).
+/// Never throws (except on cancellation).</summary>
 internal static class ModelParser
 {
-    public static ModelSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    /// <summary>The analysis step: binds the model's initializers in the compilation <paramref name="input"/> was
+    /// read from (it runs only when the input is new or changed, in the same pass, so that compilation is alive).</summary>
+    public static ModelSpec? Parse(ModelInput input, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        if (context.TargetSymbol is not INamedTypeSymbol type) return null;
-        var target = Parser.GetTarget(type);
-        if (target is null) return null;
-        var compilation = context.SemanticModel.Compilation;
+        if (!input.Compilation.TryGetTarget(out var compilation)) return null;
+        if (compilation.Assembly.GetTypeByMetadataName(input.MetadataName) is not { } type) return null;
+        var target = input.Target;
+        var models = new Dictionary<SyntaxTree, SemanticModel>();
         var reading = ModelReader.Read(type,
-            tree => tree == context.SemanticModel.SyntaxTree ? context.SemanticModel
-                : compilation.ContainsSyntaxTree(tree) ? compilation.GetSemanticModel(tree) : null,
-            ct);
-        if (!reading.Complete || reading.InputShape is null) return null;
-        var layers = reading.Layers.Select(l => new LayerSpec(
-            l.Name, l.Kind, new EquatableArray<long>(l.In!), new EquatableArray<long>(l.Out!),
-            l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out!, 0, l.Out!.Length), l.Source)).ToArray();
+            tree =>
+            {
+                if (models.TryGetValue(tree, out var model)) return model;
+                if (!compilation.ContainsSyntaxTree(tree)) return null;
+                return models[tree] = compilation.GetSemanticModel(tree);
+            },
+            ct,
+            shareIdenticalInitializers: true);
+        if (reading.InputShape is null || reading.Layers.Count == 0) return null;
+        // Only unprofiled layers can still be costed (by a profile); any other issue blocks the model.
+        if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer)) return null;
+        var layers = reading.Layers.Select(l => (l.Out is null
+            ? new LayerSpec(l.Name, l.Kind, Shape(l.In), EquatableArray<long>.Empty, 0, 0, 0, 0, LayerSpec.NoCosts)
+            : new LayerSpec(l.Name, l.Kind, Shape(l.In), Shape(l.Out),
+                l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source))
+            with { MaybeNull = MemberType(type, l.Name)?.NullableAnnotation == NullableAnnotation.Annotated }).ToArray();
         if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
         // Its own file name, so a class that is also a device or network does not collide.
         var hint = target.HintName.Substring(0, target.HintName.Length - ".g.cs".Length) + ".Costs.g.cs";
@@ -33,8 +48,10 @@ internal static class ModelParser
             : IsTensorModule(type) ? GeneratedForward.Override : GeneratedForward.Plain;
         return new ModelSpec(target with { HintName = hint }, reading.Name,
             LayerMath.Product(reading.InputShape, 0, reading.InputShape.Length), new EquatableArray<LayerSpec>(layers),
-            callable, forward);
+            callable, forward, type.Name, ModelReader.MetadataName(type));
     }
+
+    private static EquatableArray<long> Shape(long[]? shape) => shape is null ? EquatableArray<long>.Empty : new EquatableArray<long>(shape);
 
     private static ITypeSymbol? MemberType(INamedTypeSymbol type, string name) =>
         type.GetMembers(name).Select(m => m switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })

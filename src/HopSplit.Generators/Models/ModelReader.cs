@@ -16,10 +16,13 @@ namespace HopSplit.Generators.Models;
 internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args);
 
 /// <summary>One layer as read: costs when known (Out is null when the layer or its input is unknown).</summary>
+/// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
+/// its tree had no semantic model).</param>
+/// <param name="Location">The layer's initializer (or the member when it has none), for diagnostics.</param>
 internal sealed record LayerReading(string Name, string Kind, long[]? In, long[]? Out, double Parameters, double ForwardFlops,
-    double BackwardFlops, string Source);
+    double BackwardFlops, string Source, Location? Location = null);
 
-/// <summary>The result of reading a [SplitModel] class: layers and every issue. Shared by the generator (which
+/// <summary>The result of reading a [SplitModel] class: every layer (in chain order) and every issue. Shared by the generator (which
 /// emits only when there is no issue) and the analyzer (which reports the issues).</summary>
 internal sealed record ModelReading(string Name, long[]? InputShape, IReadOnlyList<LayerReading> Layers, IReadOnlyList<ModelIssue> Issues, bool Complete);
 
@@ -37,8 +40,14 @@ internal static class ModelReader
 
     /// <param name="semanticModel">The semantic model of a tree, or null when it is not available (the
     /// layers declared there are then skipped silently and the reading is incomplete).</param>
-    public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct)
+    /// <param name="shareIdenticalInitializers">Bind an initializer only once when several layers of the model
+    /// have the same text in the same file (same kind of member, same static-ness: they bind alike), and analyse
+    /// the others with that binding. Issues then point at the first of them, so only the generator (which reports
+    /// nothing) uses it; the analyzer does not.</param>
+    public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
+        bool shareIdenticalInitializers = false)
     {
+        var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
         var issues = new List<ModelIssue>();
         var complete = true;
         var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(SplitModelAttribute));
@@ -67,17 +76,43 @@ internal static class ModelReader
 
         var layers = new List<LayerReading>();
         var shape = input;
+        ModelConstructor? constructor = null; // read only when a layer has no initializer
+        ModelConstructor Constructor() => constructor ??= ReadConstructor(type, semanticModel, ct);
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, issues, ct);
-            if (layer is null) { complete = false; shape = null; continue; }
+            var layer = ReadLayer(member, shape, semanticModel, Constructor, shared, issues, ct);
+            if (layer is null)
+            {
+                complete = false;
+                layer = new LayerReading(member.Name, DeclaredKind(member), shape, null, 0, 0, 0, "None", Where(member, ct));
+            }
             layers.Add(layer);
             shape = layer.Out;
             if (shape is null) complete = false;
         }
         if (input is null || members.Count == 0) complete = false;
         return new ModelReading(name, input, layers, issues, complete && issues.Count == 0);
+    }
+
+    /// <summary>The full metadata name of a type: Namespace.Outer+Inner (what a profile's "model" may say).</summary>
+    public static string MetadataName(INamedTypeSymbol type) => Networks.Parser.FullName(type);
+
+    /// <summary>The declared type's name of a layer member ("Custom" when it has none).</summary>
+    private static string DeclaredKind(ISymbol member) =>
+        (member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })?.Name is { Length: > 0 } name ? name : "Custom";
+
+    /// <summary>Where a layer is reported: its initializer, or the member's name when it has none.</summary>
+    private static Location? Where(ISymbol member, CancellationToken ct)
+    {
+        var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
+        var initializer = syntax switch
+        {
+            VariableDeclaratorSyntax v => v.Initializer?.Value,
+            PropertyDeclarationSyntax p => p.Initializer?.Value,
+            _ => null,
+        };
+        return initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
     }
 
     private static long[]? ReadInputShape(INamedTypeSymbol type, AttributeData attribute, List<ModelIssue> issues)
@@ -100,11 +135,42 @@ internal static class ModelReader
         return dims;
     }
 
-    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel, List<ModelIssue> issues, CancellationToken ct)
+    /// <summary>The layers a model's constructor assigns (<c>fc1 = nn.Linear(...)</c>, also in <c>if</c>s whose
+    /// condition folds), or why they cannot be read. <see cref="Skipped"/>: its tree has no semantic model.</summary>
+    private sealed record ModelConstructor(Dictionary<ISymbol, IOperation> Assigned, string? Problem, Location? ProblemLocation, bool Skipped = false);
+
+    /// <summary>Reads the model's one declared instance constructor (a model with several, or one that calls
+    /// <c>this(...)</c>, has none that can be read).</summary>
+    private static ModelConstructor ReadConstructor(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct)
+    {
+        var assigned = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
+        var constructors = type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared).ToList();
+        if (constructors.Count == 0) return new(assigned, "it has no initializer and the model has no constructor to assign it", null);
+        if (constructors.Count > 1) return new(assigned, $"it has no initializer, and the model has {constructors.Count} constructors (only one can be read)", null);
+        var syntax = constructors[0].DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault();
+        if (syntax is null) return new(assigned, "it has no initializer to analyse", null);
+        if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
+            return new(assigned, "it has no initializer, and the model's constructor calls another constructor (this(...))", syntax.Initializer.GetLocation());
+        var model = semanticModel(syntax.SyntaxTree);
+        if (model is null) return new(assigned, null, null, Skipped: true);
+        if (model.GetOperation(syntax, ct) is not IConstructorBodyOperation body) return new(assigned, "it has no initializer to analyse", null);
+        try
+        {
+            CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, Env.Empty, assigned, body, null);
+            return new(assigned, null, null);
+        }
+        catch (LocatedProblem problem)
+        {
+            return new(assigned, problem.Problem.Message, problem.Location);
+        }
+    }
+
+    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
+        Func<ModelConstructor> constructor, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
-        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues);
+        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues, ct);
 
         var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
         var initializer = syntax switch
@@ -114,15 +180,34 @@ internal static class ModelReader
             _ => null,
         };
         var where = initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
+        IOperation? operation;
         if (initializer is null)
         {
-            issues.Add(Unprofiled(member, where, "it has no initializer to analyse"));
-            return null;
+            // Not initialized where declared: the model's constructor may assign it.
+            var read = constructor();
+            if (read.Skipped) return null;
+            if (!read.Assigned.TryGetValue(member, out operation))
+            {
+                issues.Add(Unprofiled(member, read.ProblemLocation ?? where,
+                    read.Problem ?? "it has no initializer, and the model's constructor does not assign it"));
+                return null;
+            }
+            where = operation.Syntax.GetLocation();
         }
-        var model = semanticModel(initializer.SyntaxTree);
-        if (model is null) return null;
-
-        var operation = model.GetOperation(initializer, ct);
+        else
+        {
+            var model = semanticModel(initializer.SyntaxTree);
+            if (model is null) return null;
+            if (shared is null)
+            {
+                operation = model.GetOperation(initializer, ct);
+            }
+            else
+            {
+                var key = (initializer.SyntaxTree, member.IsStatic, member is IPropertySymbol, initializer.ToString());
+                if (!shared.TryGetValue(key, out operation)) shared[key] = operation = model.GetOperation(initializer, ct);
+            }
+        }
         try
         {
             var context = new BlockContext(semanticModel, ct);
@@ -132,7 +217,7 @@ internal static class ModelReader
                 issues.Add(Unprofiled(member, where, "its initializer is null"));
                 return null;
             }
-            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis");
+            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where);
         }
         catch (LocatedProblem located)
         {
@@ -157,7 +242,7 @@ internal static class ModelReader
     }
 
     /// <summary>The [Layer] members of a model or block, in chain order: (Order, declaration order).</summary>
-    private static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
+    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
         type.GetMembers()
             .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
             .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
@@ -402,7 +487,8 @@ internal static class ModelReader
                 return;
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
                 if (Fold(conditional.Condition, env) is not bool condition)
-                    throw Unsupported("an if in the [LayerBlock] constructor has a condition that is not a compile-time constant", creation, where);
+                    throw Unsupported("an if in the constructor has a condition that is not a compile-time constant",
+                        creation is IConstructorBodyOperation ? conditional.Condition : creation, where); // the model's own constructor: at the condition
                 CollectAssignments(condition ? conditional.WhenTrue : conditional.WhenFalse, env, assigned, creation, where);
                 return;
             default:
@@ -410,7 +496,7 @@ internal static class ModelReader
         }
     }
 
-    private static LayerReading? ReadLayerCost(ISymbol member, ITypeSymbol? declared, AttributeData cost, long[]? input, List<ModelIssue> issues)
+    private static LayerReading? ReadLayerCost(ISymbol member, ITypeSymbol? declared, AttributeData cost, long[]? input, List<ModelIssue> issues, CancellationToken ct)
     {
         var ok = true;
         double Number(string name)
@@ -442,7 +528,7 @@ internal static class ModelReader
         }
         if (!ok) return null;
         var kind = declared?.Name is { Length: > 0 } typeName ? typeName : "Custom";
-        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute");
+        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct));
     }
 
     /// <summary>A folded argument value (see <see cref="Folded"/>); block constructor parameters come from

@@ -1,10 +1,14 @@
+using System.Linq;
 using HopSplit.Generators.Helpers;
 using HopSplit.Generators.Networks;
 
 namespace HopSplit.Generators.Models;
 
-/// <summary>One layer's per-sample costs, as numbers and strings only.</summary>
-/// <param name="Source">"Analysis" or "Attribute" (a member name of HopSplit.CostSource).</param>
+/// <summary>One layer's per-sample costs, as numbers and strings only. A shape is empty when it is not known
+/// (a layer costed only by a profile, and the layers after it).</summary>
+/// <param name="Source">"Analysis", "Attribute" or "Profile" (a member name of HopSplit.CostSource), or "None"
+/// when the layer has no costs yet (only a profile can then supply them).</param>
+/// <param name="MaybeNull">The member's type is nullable (<c>Linear?</c>): generated calls use <c>!</c>.</param>
 internal sealed record LayerSpec(
     string Name,
     string Kind,
@@ -14,14 +18,25 @@ internal sealed record LayerSpec(
     double ForwardFlops,
     double BackwardFlops,
     double OutputElements,
-    string Source);
+    string Source,
+    bool MaybeNull = false)
+{
+    /// <summary>The <see cref="Source"/> of a layer without costs.</summary>
+    public const string NoCosts = "None";
+}
 
-/// <summary>A [SplitModel] class whose every layer has costs.</summary>
+/// <summary>A [SplitModel] class and its layers (before profiles are applied, some may have no costs yet).</summary>
 /// <param name="Callable">Every layer is a <c>Module&lt;Tensor, Tensor&gt;</c>: the class gets ISplitModel
 /// (LayerCount, Layer, ForwardLayers) and Stage.</param>
 /// <param name="Forward">Whether and how to generate <c>forward</c> (only when Callable and the class declares none).</param>
+/// <param name="ClassName">The class's simple name (a profile's "model" may be this).</param>
+/// <param name="MetadataName">The class's full metadata name, Namespace.Outer+Model (or this).</param>
 internal sealed record ModelSpec(TypeTarget Target, string Name, double InputElements, EquatableArray<LayerSpec> Layers,
-    bool Callable = false, GeneratedForward Forward = GeneratedForward.None);
+    bool Callable = false, GeneratedForward Forward = GeneratedForward.None, string ClassName = "", string MetadataName = "")
+{
+    /// <summary>Every layer has costs (the model can be generated).</summary>
+    public bool Costed => Layers.All(l => l.Source != LayerSpec.NoCosts);
+}
 
 /// <summary>The <c>forward(Tensor)</c> the generator adds to a callable model.</summary>
 internal enum GeneratedForward

@@ -14,7 +14,7 @@ internal static class AnalyzerMarkup
     private static readonly Regex Marker = new(@"\{\|(HS\d{4}):(.*?)\|\}", RegexOptions.Singleline);
 
     /// <summary>Compiles <paramref name="preamble"/> and the marked source (as Input1.cs) and compares the analyzer's diagnostics with the marks.</summary>
-    public static void Verify(DiagnosticAnalyzer analyzer, string preamble, string markup)
+    public static void Verify(DiagnosticAnalyzer analyzer, string preamble, string markup, IEnumerable<AdditionalText>? additionalFiles = null)
     {
         var expected = new List<(string Id, int Start, int Length)>();
         var source = "";
@@ -28,8 +28,8 @@ internal static class AnalyzerMarkup
         }
         source += markup[last..];
 
-        var diagnostics = Run(analyzer, preamble, source)
-            .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.Length, File: d.Location.SourceTree!.FilePath))
+        var diagnostics = Run(analyzer, additionalFiles ?? [], preamble, source)
+            .Select(d => (d.Id, d.Location.SourceSpan.Start, d.Location.SourceSpan.Length, File: d.Location.GetLineSpan().Path))
             .ToList();
         Assert.All(diagnostics, d => Assert.Equal("Input1.cs", d.File));
         Assert.Equal(
@@ -39,8 +39,12 @@ internal static class AnalyzerMarkup
 
     /// <summary>The analyzer's diagnostics on the compiled sources (Input0.cs, Input1.cs, ...).</summary>
     public static IReadOnlyList<Diagnostic> Run(DiagnosticAnalyzer analyzer, params string[] sources) =>
+        Run(analyzer, [], sources);
+
+    /// <summary>The analyzer's diagnostics on the compiled sources with these AdditionalFiles.</summary>
+    public static IReadOnlyList<Diagnostic> Run(DiagnosticAnalyzer analyzer, IEnumerable<AdditionalText> additionalFiles, params string[] sources) =>
         GeneratorHarness.Compile(sources)
-            .WithAnalyzers(ImmutableArray.Create(analyzer))
+            .WithAnalyzers(ImmutableArray.Create(analyzer), new AnalyzerOptions(additionalFiles.ToImmutableArray()))
             .GetAnalyzerDiagnosticsAsync().Result;
 
     /// <summary>Every rule of the analyzer links to its docs page, the page exists, and the release file lists it.</summary>

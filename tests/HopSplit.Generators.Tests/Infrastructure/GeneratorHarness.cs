@@ -54,17 +54,19 @@ public static class GeneratorHarness
             .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
     /// <summary>A driver for one generator: <see cref="NetworkGenerator"/> unless given.</summary>
-    public static GeneratorDriver CreateDriver(IIncrementalGenerator? generator = null) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(IIncrementalGenerator? generator = null, IEnumerable<AdditionalText>? additionalTexts = null) => CSharpGeneratorDriver.Create(
         [(generator ?? new NetworkGenerator()).AsSourceGenerator()],
+        additionalTexts: additionalTexts,
         parseOptions: ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator with all the checks; <paramref name="expectValidOutput"/> false skips the
     /// compile-the-output check (for broken inputs, whose own errors remain).</summary>
-    public static GeneratorRun Run(string[] sources, bool expectValidOutput = true, IIncrementalGenerator? generator = null)
+    public static GeneratorRun Run(string[] sources, bool expectValidOutput = true, IIncrementalGenerator? generator = null,
+        IEnumerable<AdditionalText>? additionalTexts = null)
     {
         var compilation = Compile(sources);
-        var driver = CreateDriver(generator);
+        var driver = CreateDriver(generator, additionalTexts);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var result = driver.GetRunResult();
 
