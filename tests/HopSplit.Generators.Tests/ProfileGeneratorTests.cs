@@ -1,3 +1,4 @@
+using HopSplit.Generators.Diagnostics;
 using HopSplit.Generators.Models;
 using HopSplit.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -145,5 +146,25 @@ public class ProfileGeneratorTests
         var result = driver.RunGenerators(edited).GetRunResult();
         GeneratorHarness.AssertAllCached(result);
         Assert.Single(result.Results.Single().GeneratedSources);
+    }
+
+    /// <summary>
+    /// The contract with the runtime's profiler: Profiles/DigitNet.hsprofile.json was written by `digits profile`
+    /// (HopSplit.Profiling.LayerProfiler) for the Digits sample's model, whose source is read from the sample.
+    /// </summary>
+    [Fact]
+    public void A_profile_written_by_the_runtime_profiler_costs_every_layer_of_the_sample()
+    {
+        var projectDirectory = Path.GetDirectoryName(Snapshot.SnapshotDirectory)!;
+        var model = System.IO.File.ReadAllText(Path.Combine(projectDirectory, "..", "..", "samples", "Digits", "DigitNet.cs"));
+        var profile = System.IO.File.ReadAllText(Path.Combine(projectDirectory, "Profiles", "DigitNet.hsprofile.json"));
+
+        var run = Run("using HopSplit;\n" + model, profile);
+
+        var spec = Costed(run);
+        Assert.Equal(10, spec.Layers.Count);
+        Assert.All(spec.Layers, l => Assert.Equal("Profile", l.Source));
+        Assert.Equal(52138d, spec.Layers.Sum(l => l.Parameters));
+        AnalyzerMarkup.Verify(new ModelAnalyzer(), "", "using HopSplit;\n" + model, [File(profile, "/project/DigitNet.hsprofile.json")]);
     }
 }
