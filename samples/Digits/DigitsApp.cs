@@ -103,7 +103,7 @@ public static class DigitsApp
         output.WriteLine("Pipelined training, measured against the plan:");
         output.Write(pipelined.Format());
         output.WriteLine();
-        output.WriteLine($"Test accuracy: {outcome.TestAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {DigitsDataset.SyntheticTestCount} held-out images (final training loss {outcome.Pipelined.FinalLoss.ToString("F4", CultureInfo.InvariantCulture)}).");
+        output.WriteLine($"Test accuracy: {outcome.TestAccuracy.ToString("P1", CultureInfo.InvariantCulture)} on {outcome.TestImages} held-out images (final training loss {outcome.Pipelined.FinalLoss.ToString("F4", CultureInfo.InvariantCulture)}).");
         output.WriteLine($"Iteration time (median of {pipelined.Steps} steps): measured {Ms(pipelined.MeasuredSeconds)}, simulated {Ms(pipelined.SimulatedSeconds)}, planner's formula {Ms(pipelined.FormulaSeconds)}.");
         output.WriteLine($"Sequential split learning (median of {sequential.Steps} steps): measured {Ms(sequential.MeasuredSeconds)}, predicted {Ms(sequential.FormulaSeconds)}.");
         output.WriteLine($"Speedup of pipelining: measured {X(outcome.MeasuredSpeedup)}, predicted {X(outcome.PredictedSpeedup)} (simulated {X(outcome.SimulatedSpeedup)}).");

@@ -21,7 +21,7 @@ public sealed record DigitsTrainingOptions(
 /// <summary>What the main job did: the plans, both runs and the accuracy reached.</summary>
 public sealed record DigitsTrainingOutcome(
     Plan Plan, Plan SequentialPlan, PipelineRunResult Pipelined, PipelineRunResult Sequential, double TestAccuracy,
-    TimeSpan Elapsed)
+    int TestImages, TimeSpan Elapsed)
 {
     /// <summary>The planner's speedup over sequential split learning (its formula, MODEL.md section 5).</summary>
     public double PredictedSpeedup => SequentialPlan.LatencySeconds / Plan.LatencySeconds;
@@ -66,7 +66,7 @@ public static class DigitsTraining
         var sequential = progress.Run("sequential pass", options.WarmUpSteps + options.SequentialSteps, report => PipelineRun.Train(
             sequentialModel, PipelineLayout.From(problem, sequentialPlan), options.Schedule, NetworkEmulation.Modeled, batches,
             options.WarmUpSteps, options.SequentialSteps, options.LearningRate, report));
-        return new DigitsTrainingOutcome(plan, sequentialPlan, pipelined, sequential, accuracy, DateTime.UtcNow - started);
+        return new DigitsTrainingOutcome(plan, sequentialPlan, pipelined, sequential, accuracy, data.Test.Count, DateTime.UtcNow - started);
     }
 }
 
