@@ -15,6 +15,7 @@ public static class HopSplitApp
             "which nodes run each part, and the micro-batch size that trains fastest.");
         root.Subcommands.Add(PlanCommand.Create(output, error));
         root.Subcommands.Add(SimulateCommand.Create(output, error));
+        root.Subcommands.Add(ProfileCommand.Create(output, error));
         return root;
     }
 
