@@ -21,7 +21,7 @@ public sealed record BenchResult(string Name, string Measured, string Target, bo
 /// </summary>
 public static class RuntimeBench
 {
-    public sealed record Settings(int EmulatedSteps = 30, int SequentialSteps = 10, int OverheadRounds = 7, int OverheadSteps = 30, int MemorySteps = 1000);
+    public sealed record Settings(int EmulatedSteps = 30, int SequentialSteps = 10, int OverheadRounds = 11, int OverheadSteps = 30, int MemorySteps = 1000);
 
     public static IEnumerable<BenchResult> Run(Settings settings, TextWriter log)
     {

@@ -10,7 +10,7 @@ namespace HopSplit.Runtime;
 
 /// <summary>
 /// Trains a model with pipelined split learning in one process: every stage of the plan (each segment on
-/// its node, each link hop) is a worker thread; micro-batches flow through them in the schedule's order;
+/// its node, each link hop) is a worker with a thread of its own (the source's is the caller's); micro-batches flow through them in the schedule's order;
 /// every stage steps its own optimizer once per mini-batch. With <see cref="NetworkEmulation.Modeled"/>
 /// the workers take the time the network's declared speeds give, so a step takes what the plan predicts.
 /// </summary>
@@ -104,7 +104,8 @@ public sealed class PipelineTrainer : IDisposable
             ZeroGradients();
             using var step = new StepRun(inputSlices, labelSlices, sizes, orders, _clock);
             _clock.Restart();
-            foreach (var worker in _workers) worker.Start(step);
+            foreach (var worker in _workers.Where(w => w.HasThread)) worker.Start(step);
+            _workers[0].RunHere(step);
             if (step.WaitForAll() is { } failure)
             {
                 _faulted = true;

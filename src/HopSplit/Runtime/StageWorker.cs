@@ -4,19 +4,22 @@ using HopSplit.Planning.Simulation;
 namespace HopSplit.Runtime;
 
 /// <summary>
-/// One pipeline stage's worker: a thread of its own (an emulated device or link) that runs its tasks of each
-/// step in the schedule's order, waiting for its neighbours through <see cref="StageChannel"/>s.
+/// One pipeline stage's worker (an emulated device or link) that runs its tasks of each step in the schedule's
+/// order, waiting for its neighbours through <see cref="StageChannel"/>s. Every stage but the first has a
+/// thread of its own; the first stage runs on the thread that calls the trainer, which would otherwise only
+/// wait, so a one-stage pipeline hands nothing over between threads.
 /// </summary>
 internal abstract class StageWorker : IDisposable
 {
     private readonly BlockingCollection<StepRun> _steps = new();
-    private readonly Thread _thread;
+    private readonly Thread? _thread;
 
     protected StageWorker(PipelineStage stage, StageLinks links, bool emulate)
     {
         Stage = stage;
         Links = links;
         Emulate = emulate;
+        if (stage.Index == 0) return;
         _thread = new Thread(Loop) { IsBackground = true, Name = $"hopsplit {stage.ResourceName}" };
         _thread.Start();
     }
@@ -27,8 +30,14 @@ internal abstract class StageWorker : IDisposable
 
     protected bool Emulate { get; }
 
+    /// <summary>True when the worker runs on a thread of its own; false for the first stage, run by the caller.</summary>
+    public bool HasThread => _thread is not null;
+
     /// <summary>Hands the worker its part of a step; it signals <see cref="StepRun.StageDone"/> when finished.</summary>
     public void Start(StepRun step) => _steps.Add(step);
+
+    /// <summary>Runs the worker's part of a step on the calling thread (the first stage's worker).</summary>
+    public void RunHere(StepRun step) => RunStep(step);
 
     /// <summary>Runs one task: waits for its input, does the work, then calls <see cref="Finish"/>.</summary>
     protected abstract void RunTask(StepRun step, PipelineTask task);
@@ -48,33 +57,35 @@ internal abstract class StageWorker : IDisposable
 
     private void Loop()
     {
-        foreach (var step in _steps.GetConsumingEnumerable())
+        foreach (var step in _steps.GetConsumingEnumerable()) RunStep(step);
+    }
+
+    private void RunStep(StepRun step)
+    {
+        PipelineTask? current = null;
+        try
         {
-            PipelineTask? current = null;
-            try
+            foreach (var task in step.Orders[Stage.Index])
             {
-                foreach (var task in step.Orders[Stage.Index])
-                {
-                    current = task;
-                    RunTask(step, task);
-                }
+                current = task;
+                RunTask(step, task);
             }
-            catch (Exception error)
-            {
-                step.Fail(Stage, current, error);
-                Reset();
-            }
-            finally
-            {
-                step.StageDone();
-            }
+        }
+        catch (Exception error)
+        {
+            step.Fail(Stage, current, error);
+            Reset();
+        }
+        finally
+        {
+            step.StageDone();
         }
     }
 
     public void Dispose()
     {
         _steps.CompleteAdding();
-        _thread.Join();
+        _thread?.Join();
         _steps.Dispose();
         Reset();
     }
