@@ -23,6 +23,50 @@ public class ModelGapsTests
         """);
 
     [Fact]
+    public void HS0009_layer_that_is_not_a_tensor_to_tensor_module() => Verify("""
+        public sealed class Mixer : nn.Module<Tensor, Tensor, Tensor>
+        {
+            public Mixer() : base("mix") { }
+            public override Tensor forward(Tensor a, Tensor b) => a + b;
+        }
+        [SplitModel(16)]
+        public partial class Net : nn.Module<Tensor, Tensor>
+        {
+            [Layer] readonly Linear fc = nn.Linear(16, 8);
+            [Layer, LayerCost(ForwardFlops = 256, OutputShape = new[] { 8 })] readonly Mixer {|HS0009:mix|} = new();
+            [Layer] readonly ReLU? act = nn.ReLU();
+            public Net() : base("net") { }
+            public override Tensor forward(Tensor x) => x;
+        }
+        """);
+
+    [Fact]
+    public void Model_with_a_non_tensor_layer_still_gets_costs_but_no_stage_code()
+    {
+        var run = GeneratorHarness.Run([ModelSources.Usings + """
+            public sealed class Mixer : nn.Module<Tensor, Tensor, Tensor>
+            {
+                public Mixer() : base("mix") { }
+                public override Tensor forward(Tensor a, Tensor b) => a + b;
+            }
+            [SplitModel(16)]
+            public partial class Net : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear fc = nn.Linear(16, 8);
+                [Layer, LayerCost(ForwardFlops = 256, OutputShape = new[] { 8 })] readonly Mixer mix = new();
+                public Net() : base("net") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """], generator: new ModelGenerator());
+        var spec = Spec(run);
+        Assert.False(spec.Callable);
+        Assert.Equal(2, spec.Layers.Count);
+        var source = Assert.Single(run.Sources).Text;
+        Assert.Contains("Costs", source);
+        Assert.DoesNotContain("ISplitModel", source);
+    }
+
+    [Fact]
     public void Nullable_layer_types_compile_without_warnings()
     {
         // The harness compiles the output with nullable warnings on: the generated calls need '!'.

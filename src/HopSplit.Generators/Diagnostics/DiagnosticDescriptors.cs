@@ -61,6 +61,12 @@ public static class DiagnosticDescriptors
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "A [SplitModel] class needs at least one field or property marked [Layer] (the chain of layers the planner splits).", helpLinkUri: Help("HS0008"));
 
+    public static readonly DiagnosticDescriptor LayerNotRunnable = new(
+        "HS0009", "Model gets no stage code",
+        "Layer '{0}' is a {1}, not a Module<Tensor, Tensor>, so model '{2}' gets Costs but no stage code (ISplitModel) and the runtime cannot train it; make the layer a module that takes and returns one Tensor",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The generated stages run a model's layers one after another on a single tensor, so every [Layer] must be a TorchSharp Module<Tensor, Tensor>. Planning still works from the cost table.", helpLinkUri: Help("HS0009"));
+
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",
         "Link endpoint '{0}' is not a [Node] of network '{1}'",

@@ -32,7 +32,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnprofiledLayer, DiagnosticDescriptors.ShapeMismatch,
         DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue,
         DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile,
-        DiagnosticDescriptors.ModelWithoutLayers);
+        DiagnosticDescriptors.ModelWithoutLayers, DiagnosticDescriptors.LayerNotRunnable);
 
     /// <summary>A profile additional file with its text and what it says.</summary>
     private sealed record ProfileEntry(AdditionalText File, SourceText? Text, ProfileFile Profile);
@@ -67,8 +67,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not { } applied
             || !declaration.AttributeLists.Any(list => list.Span.Contains(applied.Span) && list.SyntaxTree == applied.SyntaxTree)) return;
 
-        if (ModelReader.LayerMembers(type).Count == 0)
+        var layerMembers = ModelReader.LayerMembers(type);
+        if (layerMembers.Count == 0)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
+        ReportLayersWithoutStages(context, type, layerMembers);
 
         var model = context.SemanticModel;
         var reading = ModelReader.Read(type, tree => tree == model.SyntaxTree ? model : null, context.CancellationToken);
@@ -110,6 +112,20 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, layer.Name, type.Name,
                     $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
             }
+        }
+    }
+
+    /// <summary>HS0009 at every layer that is not a Module&lt;Tensor, Tensor&gt; (the model then gets no ISplitModel).</summary>
+    private static void ReportLayersWithoutStages(SyntaxNodeAnalysisContext context, INamedTypeSymbol type, List<ISymbol> layers)
+    {
+        foreach (var layer in layers)
+        {
+            var layerType = ModelParser.MemberType(type, layer.Name);
+            if (layerType is null || layerType.TypeKind == TypeKind.Error || ModelParser.IsTensorModule(layerType)) continue;
+            var location = layer.Locations.FirstOrDefault(l => l.IsInSource);
+            if (location is null) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayerNotRunnable, location,
+                layer.Name, layerType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), type.Name));
         }
     }
 

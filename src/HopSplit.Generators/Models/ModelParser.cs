@@ -53,7 +53,7 @@ internal static class ModelParser
 
     private static EquatableArray<long> Shape(long[]? shape) => shape is null ? EquatableArray<long>.Empty : new EquatableArray<long>(shape);
 
-    private static ITypeSymbol? MemberType(INamedTypeSymbol type, string name) =>
+    internal static ITypeSymbol? MemberType(INamedTypeSymbol type, string name) =>
         type.GetMembers(name).Select(m => m switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })
             .FirstOrDefault(t => t is not null);
 
@@ -62,7 +62,7 @@ internal static class ModelParser
         type.GetMembers("forward").OfType<IMethodSymbol>().Any(m => !m.IsImplicitlyDeclared && m.Parameters.Length == 1);
 
     /// <summary><paramref name="type"/> is or derives from <c>TorchSharp.torch.nn.Module&lt;Tensor, Tensor&gt;</c>.</summary>
-    private static bool IsTensorModule(ITypeSymbol? type)
+    internal static bool IsTensorModule(ITypeSymbol? type)
     {
         for (var t = type as INamedTypeSymbol; t is not null; t = t.BaseType)
         {
