@@ -14,6 +14,10 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.Contains("lib/net10.0/HopSplit.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/HopSplit.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/HopSplit.CodeFixes.dll", entries);
+        // The TorchSharp native fix, for consumers on a Linux with an older libstdc++.
+        Assert.Contains("build/HopSplit.targets", entries);
+        Assert.Contains("build/TorchSharpNativeFix.targets", entries);
+        Assert.Contains("build/TorchSharpNativeFix.cs", entries);
         // The generator must not come as a library the consumer's code links against.
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
         using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName == "HopSplit.nuspec").Open());
@@ -46,6 +50,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="HopSplit" Version="{feed.Version}" />
+                    <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -63,6 +68,8 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
             Assert.Contains("ISplitModel: True", run.Output);
             Assert.Contains("network: phone, ap, cloud", run.Output);
             Assert.Contains("plan: phone", run.Output);
+            // libtorch loads (the package's build/HopSplit.targets fixed it on an older libstdc++) and a step trains.
+            Assert.Contains("trained 2 steps, loss fell: True", run.Output);
         }
         finally
         {
@@ -105,6 +112,20 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Console.WriteLine($"network: {string.Join(", ", Campus.Network.Nodes.Select(n => n.Id))}");
         var plan = Planner.Plan(Mlp.Costs, Campus.Network, new TrainingJob(32));
         Console.WriteLine($"plan: {string.Join(" -> ", plan.Path)}, b = {plan.MicroBatchSize}");
+
+        var problem = new HopSplit.Planning.Costs.PlanningProblem(Mlp.Costs, Campus.Network, new TrainingJob(32));
+        using var model = new Mlp();
+        using var trainer = HopSplit.Runtime.PipelineTrainer.Create(model, HopSplit.Runtime.PipelineLayout.From(problem, plan),
+            new HopSplit.Runtime.PipelineTrainerOptions
+            {
+                CreateOptimizer = p => TorchSharp.torch.optim.SGD(p, 0.5),
+                Emulation = HopSplit.Runtime.NetworkEmulation.None,
+            });
+        var x = TorchSharp.torch.rand(32, 28 * 28);
+        var y = TorchSharp.torch.zeros(32, dtype: TorchSharp.torch.ScalarType.Int64);
+        var first = trainer.Step(x, y).Loss;
+        var second = trainer.Step(x, y).Loss;
+        Console.WriteLine($"trained 2 steps, loss fell: {second < first}");
 
         [SplitModel(28 * 28)]
         public sealed partial class Mlp : nn.Module<Tensor, Tensor>
