@@ -20,6 +20,10 @@ namespace HopSplit.Planning.Solver;
 /// it; the solver tracks exactly the nodes that relaxed walks revisit (decremental state-space
 /// relaxation), so the state space grows only as far as the instance needs.
 /// </para>
+/// <para>
+/// A min-sum search may be given a <see cref="CostCutoff"/>: states that cannot finish below it are
+/// never stored, so most (level, mask) blocks of a tracked search stay unreached and cost nothing.
+/// </para>
 /// </summary>
 internal sealed class LayeredPlanGraph
 {
@@ -37,12 +41,14 @@ internal sealed class LayeredPlanGraph
     private int[] _windowTail = [];
     private bool[] _reached = [];            // per (level, mask): does any state of that block hold a distance?
     private int _masks;
+    private int _blocks;                     // (level, mask) blocks of the current layout
     private double[] _arr = [];
     private double[] _dep = [];
     private int[] _depFromLevel = [];
     private int[] _arrFrom = [];
     private int[] _arrFromLink = [];
     private bool[] _arrFromDeparture = [];
+    private CostCutoff _cutoff;
 
     public LayeredPlanGraph(PlanningProblem problem)
     {
@@ -65,10 +71,22 @@ internal sealed class LayeredPlanGraph
     /// The optimum over edges with cost &lt; limit among walks that visit no tracked node twice.
     /// Infinity (and a null walk) when none exists.
     /// </summary>
-    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, out Walk? walk)
+    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, out Walk? walk) =>
+        Solve(b, limit, measure, tracked, CostCutoff.None, out walk);
+
+    /// <summary>
+    /// As above, but only walks whose sum stays below the cutoff (min-sum only): infinity and a
+    /// null walk mean that no such walk exists.
+    /// </summary>
+    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, CostCutoff cutoff, out Walk? walk)
     {
+        if (measure != PathMeasure.Sum && !double.IsPositiveInfinity(cutoff.Bound))
+            throw new ArgumentException("a cost cutoff bounds sums, not bottlenecks", nameof(cutoff));
         Prepare(tracked);
+        _cutoff = cutoff;
         var source = _problem.Network.SourceIndex;
+        walk = null;
+        if (!cutoff.KeepsArrival(0, source, 0)) return double.PositiveInfinity;
         _arr[State(0, Bit(source), source)] = 0;
         _reached[Bit(source)] = true;
         for (var j = 0; j <= _layers; j++)
@@ -79,11 +97,7 @@ internal sealed class LayeredPlanGraph
         }
 
         var end = BestTerminal();
-        if (end < 0)
-        {
-            walk = null;
-            return double.PositiveInfinity;
-        }
+        if (end < 0) return double.PositiveInfinity;
         walk = Reconstruct(end);
         return _dep[end];
     }
@@ -92,10 +106,21 @@ internal sealed class LayeredPlanGraph
     {
         Array.Fill(_bitOf, -1);
         for (var i = 0; i < tracked.Count; i++) _bitOf[tracked[i]] = i;
+        // A state's index is block * nodes + node whatever the mask count, so the blocks the last
+        // search reached are found and reset under its own layout, even when this one differs.
+        for (var block = 0; block < _blocks; block++)
+        {
+            if (!_reached[block]) continue;
+            _arr.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
+            _dep.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
+            _reached[block] = false;
+        }
         _masks = 1 << tracked.Count;
-        var size = (_layers + 1) * _masks * _nodes;
-        var blocks = (_layers + 1) * _masks;
-        if (_arr.Length != size)
+        _blocks = (_layers + 1) * _masks;
+        var size = _blocks * _nodes;
+        var windows = _nodes * _masks;
+        // Arrays only grow: searches alternate between the untracked and the tracked layout.
+        if (_arr.Length < size)
         {
             _arr = new double[size];
             _dep = new double[size];
@@ -103,28 +128,16 @@ internal sealed class LayeredPlanGraph
             _arrFrom = new int[size];
             _arrFromLink = new int[size];
             _arrFromDeparture = new bool[size];
-            var windows = _nodes * _masks;
             _window = new int[windows * (_layers + 1)];
             _windowValue = new double[windows * (_layers + 1)];
             _windowHead = new int[windows];
             _windowTail = new int[windows];
-            _reached = new bool[blocks];
+            _reached = new bool[_blocks];
             Array.Fill(_arr, double.PositiveInfinity);
             Array.Fill(_dep, double.PositiveInfinity);
         }
-        else
-        {
-            // Only the (level, mask) blocks the last search reached hold distances: reset just those.
-            for (var block = 0; block < blocks; block++)
-            {
-                if (!_reached[block]) continue;
-                _arr.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
-                _dep.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
-                _reached[block] = false;
-            }
-        }
-        Array.Clear(_windowHead);
-        Array.Clear(_windowTail);
+        _windowHead.AsSpan(0, windows).Clear();
+        _windowTail.AsSpan(0, windows).Clear();
         Array.Clear(_windowStart);
     }
 
@@ -144,13 +157,30 @@ internal sealed class LayeredPlanGraph
         if ((mask & bit) != 0) return false;
         candidate = Combine(distance, cost, measure);
         target = State(level, mask | bit, hop.To);
-        if (!(candidate < _arr[target])) return false;
+        if (!(candidate < _arr[target]) || !_cutoff.KeepsArrival(level, hop.To, candidate)
+            || Dominated(_arr, level, mask | bit, hop.To, candidate)) return false;
         _reached[level * _masks + (mask | bit)] = true;
         _arr[target] = candidate;
         _arrFrom[target] = fromState;
         _arrFromLink[target] = hop.Link;
         _arrFromDeparture[target] = fromDeparture;
         return true;
+    }
+
+    /// <summary>
+    /// True when the same vertex is reached at least as cheaply having visited only some of these
+    /// tracked nodes: every way to finish from this state is open to that one too, so this state is
+    /// never on a better walk and need not be kept. Lower masks are settled first, so the check sees
+    /// final (or, within a Dijkstra, already achieved) distances.
+    /// </summary>
+    private bool Dominated(double[] distances, int level, int mask, int node, double value)
+    {
+        if (mask == 0) return false;
+        for (var sub = (mask - 1) & mask; ; sub = (sub - 1) & mask)
+        {
+            if (_reached[level * _masks + sub] && distances[State(level, sub, node)] <= value) return true;
+            if (sub == 0) return false;
+        }
     }
 
     /// <summary>
@@ -222,7 +252,7 @@ internal sealed class LayeredPlanGraph
                 if (tail == head && !_reached[level * _masks + mask]) continue; // nothing to start from
                 var offset = window * (_layers + 1);
                 var arrival = _arr[State(level, mask, n)];
-                if (!double.IsPositiveInfinity(arrival))
+                if (!double.IsPositiveInfinity(arrival) && !Dominated(_arr, level, mask, n, arrival))
                 {
                     var value = arrival - prefixHere;
                     while (tail > head && _windowValue[offset + tail - 1] >= value) tail--;
@@ -232,9 +262,11 @@ internal sealed class LayeredPlanGraph
                 }
                 while (tail > head && _window[offset + head] < start) head++;
                 if (tail == head) continue;
+                var departure = prefixNext + overheads + _windowValue[offset + head];
+                if (!_cutoff.KeepsDeparture(level + 1, n, departure) || Dominated(_dep, level + 1, mask, n, departure)) continue;
                 var target = State(level + 1, mask, n);
                 _reached[(level + 1) * _masks + mask] = true;
-                _dep[target] = prefixNext + overheads + _windowValue[offset + head];
+                _dep[target] = departure;
                 _depFromLevel[target] = _window[offset + head];
             }
         }

@@ -54,14 +54,18 @@ public sealed class SolverStatistics
 /// solved. Ranges of thresholds are pruned with a lower bound: every plan in [low, high) costs at
 /// least (the min-sum below high) + lambda * low; bisecting a range finds good incumbents early so
 /// that bound prunes most of them. Exact over simple paths: nodes that a shortest walk revisits are
-/// tracked in the search state until the walk is simple.
+/// tracked in the search state until the walk is simple. Each threshold's search only looks for plans
+/// that could still matter: below the best simple plan already known under that threshold and below
+/// what its range may cost to beat the incumbent; the relaxed cost-to-go drops every other state.
 /// </summary>
 public sealed class MspSolver
 {
     private readonly PlanningProblem _problem;
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
+    private readonly RelaxedCostToGo _toGo;
     private readonly List<int> _tracked = new();
+    private readonly KnownPlans _known = new();
 
     /// <summary>Largest state space (vertices of the tracked state graph) before branch and bound takes over.</summary>
     private const long StateBudget = 1L << 19;
@@ -69,14 +73,13 @@ public sealed class MspSolver
     /// <summary>States one branch-and-bound search may expand before it settles for the best plan it found.</summary>
     private const long SearchBudget = 200_000;
 
-    /// <summary>One threshold's answer: the min-sum simple plan below it, or the best found with a certified bound.</summary>
-    private readonly record struct Subproblem(PlanShape? Shape, double Sum, double Max, bool Exact, double SumLowerBound);
 
     public MspSolver(PlanningProblem problem)
     {
         _problem = problem;
         _graph = new LayeredPlanGraph(problem);
         _simple = new SimplePlanSearch(problem);
+        _toGo = new RelaxedCostToGo(problem);
     }
 
     public PlanningProblem Problem => _problem;
@@ -110,8 +113,10 @@ public sealed class MspSolver
         while (open.TryPop(out var range))
         {
             if (!(range.SumBound + lambda * range.Low < bestObjective)) continue;
+            // Only plans with a sum below this can beat the incumbent from inside the range.
+            var cutoff = bestObjective - lambda * range.Low;
             // Staircase step: the min-sum plan below High settles [its bottleneck, High).
-            var top = MinSum(b, range.High);
+            var top = MinSum(b, range.High, cutoff);
             if (!top.Exact) unsettledBound = Math.Min(unsettledBound, top.SumLowerBound + lambda * range.Low);
             if (top.Shape is null) continue;
             Consider(top);
@@ -121,7 +126,7 @@ public sealed class MspSolver
             // Bisection: a plan with a bottleneck at most halfway down finds good incumbents early,
             // so the bound above prunes whole ranges instead of stepping through every bottleneck.
             var middle = range.Low + (top.Max - range.Low) / 2;
-            var low = MinSum(b, Math.BitIncrement(middle));
+            var low = MinSum(b, Math.BitIncrement(middle), bestObjective - lambda * range.Low);
             open.Push((Math.BitIncrement(middle), top.Max, top.SumLowerBound));
             if (!low.Exact) unsettledBound = Math.Min(unsettledBound, low.SumLowerBound + lambda * range.Low);
             if (low.Shape is null) continue;
@@ -141,7 +146,7 @@ public sealed class MspSolver
         while (true)
         {
             // cost < next-double(threshold) keeps exactly the edges with cost <= threshold.
-            var found = MinSum(b, Math.BitIncrement(threshold));
+            var found = MinSum(b, Math.BitIncrement(threshold), double.PositiveInfinity);
             if (found.Shape is not null) return Result(found.Shape, b, found.Sum, found.Max);
             // Only simple paths may exceed the relaxed bottleneck: try the next distinct stage cost.
             costs ??= DistinctStageCosts(b);
@@ -187,37 +192,74 @@ public sealed class MspSolver
     }
 
     /// <summary>
-    /// Min-sum simple plan over edges with cost &lt; limit, with its sum and bottleneck. Nodes that a
-    /// shortest walk revisits join the tracked set (kept for later thresholds, where they tend to be
-    /// revisited again) until the walk is simple. Past the state budget a budgeted branch and bound
-    /// takes over; if it stops early, the relaxed sum is kept as a certified lower bound.
+    /// Min-sum simple plan over edges with cost &lt; limit whose sum is below <paramref name="cutoff"/>,
+    /// with its sum and bottleneck; no plan (and the cutoff as the sum bound) when there is none.
+    /// The best simple plan already found under this limit lowers the cutoff further, and is the
+    /// answer when nothing beats it. Nodes that a shortest walk revisits join the tracked set (kept
+    /// for later thresholds, where they tend to be revisited again) until the walk is simple. Past the
+    /// state budget a budgeted branch and bound takes over; if it stops early, its certified bound is kept.
     /// </summary>
-    private Subproblem MinSum(int b, double limit)
+    private Subproblem MinSum(int b, double limit, double cutoff)
     {
         Statistics.ShortestPathRuns++;
+        var known = _known.BestBelow(b, limit);
+        var upper = known is { } plan ? Math.Min(cutoff, plan.Sum) : cutoff;
+        var bound = CostCutoff.None;
+        if (!double.IsPositiveInfinity(upper))
+        {
+            _toGo.Compute(b, limit);
+            bound = new CostCutoff(_toGo, upper);
+            if (bound.ExcludesEveryPlan) return NothingBelow(upper, known);
+        }
+        // Loose thresholds rarely need the tracked nodes of tight ones, and the untracked search is
+        // the cheapest there is: when its walk is already simple, it is the answer.
+        if (_tracked.Count > 0)
+        {
+            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], bound, out var relaxedWalk);
+            if (relaxedWalk is null) return NothingBelow(upper, known);
+            if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
+        }
         while (true)
         {
-            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, out var walk);
-            if (walk is null) return new Subproblem(null, double.PositiveInfinity, 0, true, double.PositiveInfinity);
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, bound, out var walk);
+            if (walk is null) return NothingBelow(upper, known);
             if (walk.IsSimple) return Found(walk.ToShape(), sum, b, exact: true, sum);
 
             var revisited = walk.RevisitedNodes();
             foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
             if (_graph.StatesFor(_tracked.Count + revisited.Count) > StateBudget)
-            {
-                Statistics.BranchAndBoundSearches++;
-                var relaxed = sum;
-                var shape = _simple.Solve(b, limit, SearchBudget, out sum);
-                Statistics.BranchAndBoundStates += _simple.Expanded;
-                var exact = !_simple.Exhausted;
-                if (!exact) Statistics.UnprovenSubproblems++;
-                if (shape is null) return new Subproblem(null, double.PositiveInfinity, 0, exact, exact ? double.PositiveInfinity : relaxed);
-                return Found(shape, sum, b, exact, exact ? sum : relaxed);
-            }
+                return BranchAndBound(b, limit, upper, known, relaxed: sum);
             Statistics.RevisitRefinements++;
             _tracked.AddRange(revisited);
         }
     }
+
+    /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
+    private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
+    {
+        Statistics.BranchAndBoundSearches++;
+        if (double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // not computed yet: nothing bounded the search
+        var shape = _simple.Solve(b, limit, SearchBudget, upper, _toGo, out var sum);
+        Statistics.BranchAndBoundStates += _simple.Expanded;
+        var exact = !_simple.Exhausted;
+        if (!exact) Statistics.UnprovenSubproblems++;
+        // The relaxed walk's sum bounds every simple plan too; keep the stronger of the two bounds.
+        var lowerBound = Math.Max(relaxed, _simple.LowerBound);
+        if (shape is not null) return Found(shape, sum, b, exact, exact ? sum : lowerBound);
+        if (exact) return NothingBelow(upper, known);
+        return known is { } plan
+            ? plan with { Exact = false, SumLowerBound = Math.Min(plan.Sum, lowerBound) }
+            : new Subproblem(null, double.PositiveInfinity, 0, false, lowerBound);
+    }
+
+    /// <summary>
+    /// The answer when no plan beats <paramref name="upper"/>: the known plan if it set that bound
+    /// (it is then the optimum), otherwise no plan, with every plan costing at least the bound.
+    /// </summary>
+    private static Subproblem NothingBelow(double upper, Subproblem? known) =>
+        known is { } plan && plan.Sum <= upper
+            ? plan with { Exact = true, SumLowerBound = plan.Sum }
+            : new Subproblem(null, double.PositiveInfinity, 0, true, upper);
 
     /// <summary>The subproblem's answer, with the plan's sum recomputed stage by stage so that it is exact.</summary>
     private Subproblem Found(PlanShape shape, double searchSum, int b, bool exact, double sumLowerBound)
@@ -230,7 +272,9 @@ public sealed class MspSolver
             max = Math.Max(max, cost);
         }
         // The search adds the same costs in another order: keep the bound no higher than the sum.
-        return new Subproblem(shape, sum, max, exact, Math.Min(sumLowerBound, Math.Min(searchSum, sum)));
+        var found = new Subproblem(shape, sum, max, exact, Math.Min(sumLowerBound, Math.Min(searchSum, sum)));
+        _known.Add(b, found);
+        return found;
     }
 
     /// <summary>How many distinct stage costs exist at b: the Dijkstra runs plain threshold enumeration would make.</summary>
