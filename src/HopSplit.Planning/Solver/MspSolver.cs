@@ -67,16 +67,18 @@ public sealed class MspSolver
     private readonly List<int> _tracked = new();
     private readonly KnownPlans _known = new();
 
-    /// <summary>Largest state space (vertices of the tracked state graph) before branch and bound takes over.</summary>
-    private const long StateBudget = 1L << 19;
-
-    /// <summary>States one branch-and-bound search may expand before it settles for the best plan it found.</summary>
-    private const long SearchBudget = 200_000;
+    private readonly SearchBudgets _budgets;
 
 
-    public MspSolver(PlanningProblem problem)
+    public MspSolver(PlanningProblem problem) : this(problem, SearchBudgets.Default)
+    {
+    }
+
+    /// <summary>A solver with other budgets: tests use small ones to drive every fallback.</summary>
+    internal MspSolver(PlanningProblem problem, SearchBudgets budgets)
     {
         _problem = problem;
+        _budgets = budgets;
         _graph = new LayeredPlanGraph(problem);
         _simple = new SimplePlanSearch(problem);
         _toGo = new RelaxedCostToGo(problem);
@@ -132,6 +134,12 @@ public sealed class MspSolver
             if (low.Shape is null) continue;
             Consider(low);
             open.Push((range.Low, low.Max, low.SumLowerBound));
+        }
+        if (best is null && !double.IsPositiveInfinity(unsettledBound))
+        {
+            // Budgeted searches found no plan but did not prove that none exists: find one.
+            _toGo.Compute(b, double.PositiveInfinity);
+            if (_simple.AnyPlan(b, double.PositiveInfinity, _toGo) is { } shape) Consider(Found(shape, double.PositiveInfinity, b, exact: false, 0));
         }
         return best is null ? null : best with { Objective = bestObjective, ObjectiveLowerBound = Math.Min(bestObjective, unsettledBound) };
     }
@@ -205,30 +213,35 @@ public sealed class MspSolver
         var known = _known.BestBelow(b, limit);
         var upper = known is { } plan ? Math.Min(cutoff, plan.Sum) : cutoff;
         var bound = CostCutoff.None;
+        var sumBound = 0.0; // every simple plan below the limit costs at least this much
         if (!double.IsPositiveInfinity(upper))
         {
             _toGo.Compute(b, limit);
             bound = new CostCutoff(_toGo, upper);
             if (bound.ExcludesEveryPlan) return NothingBelow(upper, known);
+            sumBound = _toGo.FromSource;
         }
         // Loose thresholds rarely need the tracked nodes of tight ones, and the untracked search is
         // the cheapest there is: when its walk is already simple, it is the answer.
         if (_tracked.Count > 0)
         {
-            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], bound, out var relaxedWalk);
+            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], bound, long.MaxValue, out var relaxedWalk);
             if (relaxedWalk is null) return NothingBelow(upper, known);
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
         }
         while (true)
         {
-            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, bound, out var walk);
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, bound, _budgets.TrackedStates, out var walk);
+            if (_graph.OverBudget) return BranchAndBound(b, limit, upper, known, sumBound);
             if (walk is null) return NothingBelow(upper, known);
             if (walk.IsSimple) return Found(walk.ToShape(), sum, b, exact: true, sum);
 
+            // The walk is optimal over a relaxation of the simple plans: its sum bounds them all.
+            sumBound = Math.Max(sumBound, sum);
             var revisited = walk.RevisitedNodes();
             foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
-            if (_graph.StatesFor(_tracked.Count + revisited.Count) > StateBudget)
-                return BranchAndBound(b, limit, upper, known, relaxed: sum);
+            if (_graph.BlocksFor(_tracked.Count + revisited.Count) > _budgets.BlockTable)
+                return BranchAndBound(b, limit, upper, known, sumBound);
             Statistics.RevisitRefinements++;
             _tracked.AddRange(revisited);
         }
@@ -239,7 +252,7 @@ public sealed class MspSolver
     {
         Statistics.BranchAndBoundSearches++;
         if (double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // not computed yet: nothing bounded the search
-        var shape = _simple.Solve(b, limit, SearchBudget, upper, _toGo, out var sum);
+        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;
         if (!exact) Statistics.UnprovenSubproblems++;

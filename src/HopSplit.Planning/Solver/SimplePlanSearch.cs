@@ -26,6 +26,7 @@ internal sealed class SimplePlanSearch
     private long _expanded;
     private long _budget = long.MaxValue;
     private double _unexploredBound;
+    private bool _stopAtFirstPlan;
     private readonly List<int> _pathNodes = new();
     private readonly List<int> _pathLinks = new();
     private readonly List<SegmentPlacement> _segments = new();
@@ -83,6 +84,24 @@ internal sealed class SimplePlanSearch
         }
         sum = _bestShape is null ? double.PositiveInfinity : _best;
         return _bestShape;
+    }
+
+    /// <summary>
+    /// Any simple plan over edges with cost &lt; limit (the first one the bound-ordered search
+    /// reaches, usually on its first dive), or null when there is none. Unbudgeted: the last resort
+    /// when budgeted searches found no plan at all but could not prove that none exists.
+    /// </summary>
+    public PlanShape? AnyPlan(int b, double limit, RelaxedCostToGo toGo)
+    {
+        _stopAtFirstPlan = true;
+        try
+        {
+            return Solve(b, limit, long.MaxValue, double.PositiveInfinity, toGo, out _);
+        }
+        finally
+        {
+            _stopAtFirstPlan = false;
+        }
     }
 
     private bool TerminalAllowed(int node) => _problem.Network.SinkIndex < 0 || _problem.Network.SinkIndex == node;
@@ -144,7 +163,7 @@ internal sealed class SimplePlanSearch
     /// </summary>
     private bool Explore(double bound)
     {
-        if (!(bound < _best)) return false;
+        if (!(bound < _best) || (_stopAtFirstPlan && _bestShape is not null)) return false;
         if (_expanded <= _budget) return true;
         _unexploredBound = Math.Min(_unexploredBound, bound);
         return false;
