@@ -38,6 +38,12 @@ public sealed class SolverStatistics
     /// <summary>Branch-and-bound searches that stopped at their budget without proving their plan best.</summary>
     public int UnprovenSubproblems { get; internal set; }
 
+    /// <summary>States held by all shortest-path searches together: the work they did, independent of the machine.</summary>
+    public long SearchStates { get; internal set; }
+
+    /// <summary>Tracked searches that found nothing below a trial cutoff and were repeated with a larger one.</summary>
+    public int CutoffWidenings { get; internal set; }
+
     /// <summary>States the branch-and-bound searches expanded.</summary>
     public long BranchAndBoundStates { get; internal set; }
 
@@ -66,6 +72,7 @@ public sealed class MspSolver
     private readonly RelaxedCostToGo _toGo;
     private readonly List<int> _tracked = new();
     private readonly KnownPlans _known = new();
+    private readonly SumLowerBounds _proven = new();
 
     private readonly SearchBudgets _budgets;
 
@@ -210,30 +217,50 @@ public sealed class MspSolver
     private Subproblem MinSum(int b, double limit, double cutoff)
     {
         Statistics.ShortestPathRuns++;
+        var found = SolveSubproblem(b, limit, cutoff);
+        _proven.Add(b, limit, found.SumLowerBound);
+        return found;
+    }
+
+    private Subproblem SolveSubproblem(int b, double limit, double cutoff)
+    {
         var known = _known.BestBelow(b, limit);
         var upper = known is { } plan ? Math.Min(cutoff, plan.Sum) : cutoff;
-        var bound = CostCutoff.None;
-        var sumBound = 0.0; // every simple plan below the limit costs at least this much
+        // Every simple plan below the limit costs at least this much.
+        var sumBound = _proven.Below(b, limit);
+        if (!(sumBound < upper)) return NothingBelow(upper, known);
         if (!double.IsPositiveInfinity(upper))
         {
             _toGo.Compute(b, limit);
-            bound = new CostCutoff(_toGo, upper);
-            if (bound.ExcludesEveryPlan) return NothingBelow(upper, known);
-            sumBound = _toGo.FromSource;
+            if (new CostCutoff(_toGo, upper).ExcludesEveryPlan) return NothingBelow(upper, known);
+            sumBound = Math.Max(sumBound, _toGo.FromSource);
         }
         // Loose thresholds rarely need the tracked nodes of tight ones, and the untracked search is
         // the cheapest there is: when its walk is already simple, it is the answer.
         if (_tracked.Count > 0)
         {
-            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], bound, long.MaxValue, out var relaxedWalk);
+            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], Cutoff(upper), long.MaxValue, out var relaxedWalk);
+            Statistics.SearchStates += _graph.StatesHeld;
             if (relaxedWalk is null) return NothingBelow(upper, known);
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
+            sumBound = Math.Max(sumBound, relaxedSum);
         }
+        var widening = new CutoffWidening(sumBound, upper);
         while (true)
         {
-            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, bound, _budgets.TrackedStates, out var walk);
+            var trial = widening.Current;
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, Cutoff(trial), _budgets.TrackedStates, out var walk);
+            Statistics.SearchStates += _graph.StatesHeld;
             if (_graph.OverBudget) return BranchAndBound(b, limit, upper, known, sumBound);
-            if (walk is null) return NothingBelow(upper, known);
+            if (walk is null)
+            {
+                if (widening.AtUpperBound) return NothingBelow(upper, known);
+                // Nothing below the trial cutoff: that is a lower bound now; look further up.
+                sumBound = Math.Max(sumBound, trial);
+                widening.Widen();
+                Statistics.CutoffWidenings++;
+                continue;
+            }
             if (walk.IsSimple) return Found(walk.ToShape(), sum, b, exact: true, sum);
 
             // The walk is optimal over a relaxation of the simple plans: its sum bounds them all.
@@ -246,6 +273,9 @@ public sealed class MspSolver
             _tracked.AddRange(revisited);
         }
     }
+
+    /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
+    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_toGo, bound);
 
     /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)

@@ -113,6 +113,46 @@ public class SolverPartsTests
     }
 
     [Fact]
+    public void Proven_sum_bounds_carry_over_to_smaller_thresholds_only()
+    {
+        var bounds = new SumLowerBounds();
+        Assert.Equal(0, bounds.Below(4, 1.0));
+        bounds.Add(4, limit: 2.0, bound: 5);
+        bounds.Add(4, limit: 1.0, bound: 7);
+        bounds.Add(4, limit: 3.0, bound: 4);
+        Assert.Equal(7, bounds.Below(4, 0.5));  // all three thresholds are at least 0.5
+        Assert.Equal(7, bounds.Below(4, 1.0));  // a threshold's own bound counts
+        Assert.Equal(5, bounds.Below(4, 1.5));  // the bound below 1.0 says nothing about 1.5
+        Assert.Equal(4, bounds.Below(4, 2.5));
+        Assert.Equal(0, bounds.Below(4, 3.5));
+        Assert.Equal(0, bounds.Below(8, 0.5));
+        bounds.Add(8, limit: 1.0, bound: 1);
+        Assert.Equal(0, bounds.Below(4, 0.5)); // bounds of another b are forgotten
+        Assert.Equal(1, bounds.Below(8, 0.5));
+    }
+
+    [Fact]
+    public void Cutoff_widening_starts_near_the_lower_bound_and_ends_at_the_upper_bound()
+    {
+        var widening = new CutoffWidening(lowerBound: 10, upperBound: 100);
+        var trials = new List<double>();
+        while (!widening.AtUpperBound)
+        {
+            trials.Add(widening.Current);
+            widening.Widen();
+        }
+        Assert.Equal([11, 14, 26, 74], trials.Select(t => Math.Round(t, 9)));
+        Assert.Equal(100, widening.Current);
+
+        Assert.True(new CutoffWidening(0, 100).AtUpperBound, "without a lower bound there is nothing to start from");
+        Assert.Equal(100, new CutoffWidening(0, 100).Current);
+        Assert.True(new CutoffWidening(100, 100).AtUpperBound);
+        var unbounded = new CutoffWidening(10, double.PositiveInfinity);
+        Assert.True(unbounded.AtUpperBound, "without an upper bound no cost-to-go is computed, so no cutoff can be tried");
+        Assert.True(double.IsPositiveInfinity(unbounded.Current));
+    }
+
+    [Fact]
     public void Relaxed_cost_to_go_equals_the_untracked_search_and_never_exceeds_a_simple_plan()
     {
         RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
