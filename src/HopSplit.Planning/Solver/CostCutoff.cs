@@ -25,6 +25,9 @@ internal readonly struct CostCutoff
         _limit = bound + RelativeSlack * Math.Abs(bound);
     }
 
+    /// <summary>Whether a sum counts as below a bound, with the same slack as the cutoff.</summary>
+    public static bool IsBelow(double sum, double bound) => sum < bound + RelativeSlack * Math.Abs(bound);
+
     /// <summary>Keeps every state: no bound known.</summary>
     public static CostCutoff None => default;
 
@@ -36,7 +39,4 @@ internal readonly struct CostCutoff
 
     public bool KeepsDeparture(int level, int node, double distance) =>
         _toGo is null || distance + _toGo.Departure(level, node) < _limit;
-
-    /// <summary>True when even the relaxed cost from the start reaches the bound: no plan can be below it.</summary>
-    public bool ExcludesEveryPlan => _toGo is not null && !(_toGo.FromSource < _limit);
 }

@@ -229,22 +229,18 @@ public sealed class MspSolver
         // Every simple plan below the limit costs at least this much.
         var sumBound = _proven.Below(b, limit);
         if (!(sumBound < upper)) return NothingBelow(upper, known);
-        if (!double.IsPositiveInfinity(upper))
-        {
-            _toGo.Compute(b, limit);
-            if (new CostCutoff(_toGo, upper).ExcludesEveryPlan) return NothingBelow(upper, known);
-            sumBound = Math.Max(sumBound, _toGo.FromSource);
-        }
-        // Loose thresholds rarely need the tracked nodes of tight ones, and the untracked search is
-        // the cheapest there is: when its walk is already simple, it is the answer.
-        if (_tracked.Count > 0)
-        {
-            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], Cutoff(upper), long.MaxValue, out var relaxedWalk);
-            Statistics.SearchStates += _graph.StatesHeld;
-            if (relaxedWalk is null) return NothingBelow(upper, known);
-            if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
-            sumBound = Math.Max(sumBound, relaxedSum);
-        }
+
+        // The untracked search first: it is the cheapest there is and bounds every simple plan from
+        // below, and when its walk is already simple (loose thresholds rarely need the nodes that
+        // tight ones track) it is the answer.
+        var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out var relaxedWalk);
+        Statistics.SearchStates += _graph.StatesHeld;
+        if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
+        if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
+        sumBound = Math.Max(sumBound, relaxedSum);
+        if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
+
+        if (!double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // the tracked searches' cutoffs need it
         var widening = new CutoffWidening(sumBound, upper);
         while (true)
         {
@@ -265,13 +261,19 @@ public sealed class MspSolver
 
             // The walk is optimal over a relaxation of the simple plans: its sum bounds them all.
             sumBound = Math.Max(sumBound, sum);
-            var revisited = walk.RevisitedNodes();
-            foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
-            if (_graph.BlocksFor(_tracked.Count + revisited.Count) > _budgets.BlockTable)
-                return BranchAndBound(b, limit, upper, known, sumBound);
-            Statistics.RevisitRefinements++;
-            _tracked.AddRange(revisited);
+            if (!TryTrack(walk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
+    }
+
+    /// <summary>Adds the nodes a walk revisits to the tracked set; false when the block table would outgrow its budget.</summary>
+    private bool TryTrack(Walk walk)
+    {
+        var revisited = walk.RevisitedNodes();
+        foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
+        if (_graph.BlocksFor(_tracked.Count + revisited.Count) > _budgets.BlockTable) return false;
+        Statistics.RevisitRefinements++;
+        _tracked.AddRange(revisited);
+        return true;
     }
 
     /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>

@@ -185,8 +185,9 @@ public class SolverPartsTests
     [Fact]
     public void Branch_and_bound_alone_is_exact_when_its_budget_suffices()
     {
-        // No tracked search may hold a state: every threshold goes to branch and bound.
+        // No tracked search may hold a state: every threshold whose walk revisits a node goes to branch and bound.
         var budgets = new SearchBudgets(TrackedStates: 0, BlockTable: 1L << 22, BranchAndBoundStates: long.MaxValue);
+        var searches = 0;
         RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
         {
             var problem = instance.Problem;
@@ -196,12 +197,13 @@ public class SolverPartsTests
             var exhaustive = ExhaustivePlanner.Best(problem, b);
             Assert.Equal(exhaustive.Shape is null, solved is null);
             if (solved is null) return;
-            Assert.True(solver.Statistics.BranchAndBoundSearches > 0, "the budget should force branch and bound");
+            searches += solver.Statistics.BranchAndBoundSearches;
             SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
             Assert.True(solved.ProvenOptimal, $"not proven optimal\n{instance}");
             Assert.True(Math.Abs(exhaustive.Latency - solved.Latency) <= 1e-9 * Math.Max(1, exhaustive.Latency),
                 $"expected {exhaustive.Latency:R}, got {solved.Latency:R}\n{instance}");
         }, iter: 1000, threads: 1, seed: "00000Parts02");
+        Assert.True(searches > 100, $"only {searches} branch-and-bound searches: the budget should force many");
     }
 
     [Fact]
