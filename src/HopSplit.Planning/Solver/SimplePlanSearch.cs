@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Model;
 
@@ -30,6 +31,8 @@ internal sealed class SimplePlanSearch
     private readonly List<int> _pathNodes = new();
     private readonly List<int> _pathLinks = new();
     private readonly List<SegmentPlacement> _segments = new();
+    private readonly List<Move> _moves = new(); // the moves of every state on the current path, each state's after its parent's
+    private static readonly Comparison<Move> ByBound = (x, y) => x.Bound.CompareTo(y.Bound);
     private PlanShape? _bestShape;
 
     /// <summary>A way to extend the current partial plan: a segment of <see cref="Length"/> layers, or a hop.</summary>
@@ -68,6 +71,7 @@ internal sealed class SimplePlanSearch
         _limit = limit;
         _best = upperBound;
         _bestShape = null;
+        _moves.Clear();
         _expanded = 0;
         _unexploredBound = double.PositiveInfinity;
 
@@ -109,20 +113,22 @@ internal sealed class SimplePlanSearch
     private void AtArrival(int level, int node, double cost)
     {
         _expanded++;
-        var moves = new List<Move>();
+        var first = _moves.Count;
         if (_problem.CanCompute(node) && (level > 0 || node == _problem.Network.SourceIndex))
         {
             var segments = _problem.SegmentCosts(node, level, _b, _limit, _segmentCost);
             for (var k = 0; k < segments; k++)
             {
                 var next = cost + _segmentCost[k];
-                moves.Add(new Move(next + _toGo.Departure(level + k + 1, node), next, k + 1, default));
+                _moves.Add(new Move(next + _toGo.Departure(level + k + 1, node), next, k + 1, default));
             }
         }
-        if (level > 0) AddHops(level, node, cost, moves);
-        moves.Sort((x, y) => x.Bound.CompareTo(y.Bound));
-        foreach (var move in moves)
+        if (level > 0) AddHops(level, node, cost);
+        var count = _moves.Count - first;
+        CollectionsMarshal.AsSpan(_moves).Slice(first, count).Sort(ByBound);
+        for (var i = first; i < first + count; i++)
         {
+            var move = _moves[i]; // read by index: deeper states append to the list and may move it
             if (!Explore(move.Bound)) continue;
             if (move.Length == 0)
             {
@@ -134,6 +140,7 @@ internal sealed class SimplePlanSearch
             AtDeparture(last + 1, node, move.Cost);
             _segments.RemoveAt(_segments.Count - 1);
         }
+        _moves.RemoveRange(first, _moves.Count - first);
     }
 
     private void AtDeparture(int level, int node, double cost)
@@ -148,13 +155,16 @@ internal sealed class SimplePlanSearch
             }
             return;
         }
-        var moves = new List<Move>();
-        AddHops(level, node, cost, moves);
-        moves.Sort((x, y) => x.Bound.CompareTo(y.Bound));
-        foreach (var move in moves)
+        var first = _moves.Count;
+        AddHops(level, node, cost);
+        var count = _moves.Count - first;
+        CollectionsMarshal.AsSpan(_moves).Slice(first, count).Sort(ByBound);
+        for (var i = first; i < first + count; i++)
         {
+            var move = _moves[i];
             if (Explore(move.Bound)) Hop(level, move);
         }
+        _moves.RemoveRange(first, _moves.Count - first);
     }
 
     /// <summary>
@@ -169,7 +179,7 @@ internal sealed class SimplePlanSearch
         return false;
     }
 
-    private void AddHops(int level, int node, double cost, List<Move> moves)
+    private void AddHops(int level, int node, double cost)
     {
         foreach (var hop in _problem.Network.Outgoing(node))
         {
@@ -177,7 +187,7 @@ internal sealed class SimplePlanSearch
             var stage = _problem.LinkCost(hop.Link, level - 1, _b);
             if (!(stage < _limit)) continue;
             var next = cost + stage;
-            moves.Add(new Move(next + _toGo.Arrival(level, hop.To), next, 0, hop));
+            _moves.Add(new Move(next + _toGo.Arrival(level, hop.To), next, 0, hop));
         }
     }
 
