@@ -73,9 +73,7 @@ public sealed class MspSolver
     private readonly List<int> _tracked = new();
     private readonly KnownPlans _known = new();
     private readonly SumLowerBounds _proven = new();
-
     private readonly SearchBudgets _budgets;
-
 
     public MspSolver(PlanningProblem problem) : this(problem, SearchBudgets.Default)
     {
@@ -232,25 +230,42 @@ public sealed class MspSolver
 
         // The untracked search first: it is the cheapest there is and bounds every simple plan from
         // below, and when its walk is already simple (loose thresholds rarely need the nodes that
-        // tight ones track) it is the answer.
-        var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out var relaxedWalk);
-        Statistics.SearchStates += _graph.StatesHeld;
-        if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
-        if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
-        sumBound = Math.Max(sumBound, relaxedSum);
-        if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
+        // tight ones track) it is the answer. Not worth it when tracking is about as cheap.
+        if (!TrackingIsCheap)
+        {
+            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out var relaxedWalk);
+            Statistics.SearchStates += _graph.StatesHeld;
+            if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
+            if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
+            sumBound = Math.Max(sumBound, relaxedSum);
+            if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
+        }
 
-        if (!double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // the tracked searches' cutoffs need it
-        var widening = new CutoffWidening(sumBound, upper);
+        var widening = default(CutoffWidening);
+        var wideningStarted = false;
         while (true)
         {
-            var trial = widening.Current;
-            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, Cutoff(trial), _budgets.TrackedStates, out var walk);
+            // Small tracked sets are searched below the upper bound only (no cost-to-go, no trials):
+            // their whole state space costs about what the bounds would.
+            var trial = upper;
+            var cut = CostCutoff.None;
+            if (!TrackingIsCheap && !double.IsPositiveInfinity(upper))
+            {
+                if (!wideningStarted)
+                {
+                    _toGo.Compute(b, limit); // the cutoffs need it
+                    widening = new CutoffWidening(sumBound, upper);
+                    wideningStarted = true;
+                }
+                trial = widening.Current;
+                cut = Cutoff(trial);
+            }
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, cut, _budgets.TrackedStates, out var walk);
             Statistics.SearchStates += _graph.StatesHeld;
             if (_graph.OverBudget) return BranchAndBound(b, limit, upper, known, sumBound);
-            if (walk is null)
+            if (walk is null || !CostCutoff.IsBelow(sum, trial))
             {
-                if (widening.AtUpperBound) return NothingBelow(upper, known);
+                if (!(trial < upper)) return NothingBelow(upper, known);
                 // Nothing below the trial cutoff: that is a lower bound now; look further up.
                 sumBound = Math.Max(sumBound, trial);
                 widening.Widen();
@@ -264,6 +279,12 @@ public sealed class MspSolver
             if (!TryTrack(walk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
     }
+
+    /// <summary>
+    /// At most two tracked nodes: the tracked state space is at most four times the untracked one,
+    /// about what the untracked search, the cost-to-go and trial cutoffs would add to it.
+    /// </summary>
+    private bool TrackingIsCheap => _tracked.Count is > 0 and <= 2;
 
     /// <summary>Adds the nodes a walk revisits to the tracked set; false when the block table would outgrow its budget.</summary>
     private bool TryTrack(Walk walk)
