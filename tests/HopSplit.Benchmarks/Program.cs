@@ -2,10 +2,17 @@ using BenchmarkDotNet.Running;
 using HopSplit.Benchmarks;
 
 // `dotnet run -c Release --project tests/HopSplit.Benchmarks -- pruning` prints how many shortest-path
-// runs the threshold pruning saves; anything else goes to BenchmarkDotNet (e.g. --filter '*').
+// runs the threshold pruning saves; `-- quick` times the fixed-b solve on the 200-layer instances
+// (wall and CPU medians of 5 runs, plus machine-independent search states); anything else goes to
+// BenchmarkDotNet (e.g. --filter '*').
 if (args.Length > 0 && args[0] == "pruning")
 {
     PruningReport.Print(Console.Out);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "quick")
+{
+    QuickTiming.Print(Console.Out);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);

@@ -20,6 +20,12 @@ namespace HopSplit.Planning.Solver;
 /// it; the solver tracks exactly the nodes that relaxed walks revisit (decremental state-space
 /// relaxation), so the state space grows only as far as the instance needs.
 /// </para>
+/// <para>
+/// A min-sum search may be given a <see cref="CostCutoff"/>: states that cannot finish below it are
+/// never stored, and a state is dropped when the same vertex was reached at no more cost with a
+/// subset of its visited tracked nodes (dominance), so most (level, mask) blocks of a tracked search
+/// stay unreached; <see cref="StateBlocks"/> stores only the reached ones.
+/// </para>
 /// </summary>
 internal sealed class LayeredPlanGraph
 {
@@ -31,18 +37,11 @@ internal sealed class LayeredPlanGraph
     private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
     private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
     private readonly int[] _windowStart;     // per node: the first layer a segment ending at this level may start at
-    private int[] _window = [];              // per (node, mask): candidate start levels, best value first
-    private double[] _windowValue = [];      // arr - prefix work of each candidate
-    private int[] _windowHead = [];
-    private int[] _windowTail = [];
-    private bool[] _reached = [];            // per (level, mask): does any state of that block hold a distance?
+    private readonly StateBlocks _states;
+    private readonly SlidingWindows _windows;
     private int _masks;
-    private double[] _arr = [];
-    private double[] _dep = [];
-    private int[] _depFromLevel = [];
-    private int[] _arrFrom = [];
-    private int[] _arrFromLink = [];
-    private bool[] _arrFromDeparture = [];
+    private long _stateBudget = long.MaxValue;
+    private CostCutoff _cutoff;
 
     public LayeredPlanGraph(PlanningProblem problem)
     {
@@ -53,39 +52,63 @@ internal sealed class LayeredPlanGraph
         _linkCost = new double[problem.Network.Links.Count];
         _segmentCost = new double[_layers];
         _windowStart = new int[_nodes];
+        _states = new StateBlocks(_nodes);
+        _windows = new SlidingWindows(_layers + 1);
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
     public enum PathMeasure { Sum, Max }
 
-    /// <summary>States for one tracked-node set: what the memory budget of the caller is measured in.</summary>
-    public long StatesFor(int trackedNodes) => (long)(_layers + 1) * _nodes << trackedNodes;
+    /// <summary>(level, mask) blocks for one tracked-node set: the size of the block table a search lays out.</summary>
+    public long BlocksFor(int trackedNodes) => (long)(_layers + 1) << trackedNodes;
+
+    /// <summary>True when the last search stopped because it held more states than its budget allowed.</summary>
+    public bool OverBudget { get; private set; }
+
+    /// <summary>States the last search held.</summary>
+    public long StatesHeld => _states.States;
 
     /// <summary>
     /// The optimum over edges with cost &lt; limit among walks that visit no tracked node twice.
     /// Infinity (and a null walk) when none exists.
     /// </summary>
-    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, out Walk? walk)
+    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, out Walk? walk) =>
+        Solve(b, limit, measure, tracked, CostCutoff.None, long.MaxValue, out walk);
+
+    /// <summary>
+    /// As above, but only walks whose sum stays below the cutoff (min-sum only): infinity and a
+    /// null walk mean that no such walk exists, unless <see cref="OverBudget"/> says the search
+    /// stopped after holding more than <paramref name="stateBudget"/> states.
+    /// </summary>
+    public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, CostCutoff cutoff, long stateBudget, out Walk? walk)
     {
+        if (measure != PathMeasure.Sum && !double.IsPositiveInfinity(cutoff.Bound))
+            throw new ArgumentException("a cost cutoff bounds sums, not bottlenecks", nameof(cutoff));
         Prepare(tracked);
+        _cutoff = cutoff;
+        _stateBudget = stateBudget;
+        OverBudget = false;
         var source = _problem.Network.SourceIndex;
-        _arr[State(0, Bit(source), source)] = 0;
-        _reached[Bit(source)] = true;
+        walk = null;
+        if (!cutoff.KeepsArrival(0, source, 0)) return double.PositiveInfinity;
+        var start = Reach(0, Bit(source), source); // before reading the arrays: reaching a block may grow them
+        _states.Arrival[start] = 0;
         for (var j = 0; j <= _layers; j++)
         {
             if (j >= 1 && j < _layers) RelaxLinks(j, b, limit, measure);
             if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, b, limit);
             else if (j < _layers) RelaxCompute(j, b, limit, measure);
+            if (_states.States > _stateBudget)
+            {
+                OverBudget = true;
+                return double.PositiveInfinity;
+            }
         }
 
         var end = BestTerminal();
-        if (end < 0)
-        {
-            walk = null;
-            return double.PositiveInfinity;
-        }
+        if (end < 0) return double.PositiveInfinity;
         walk = Reconstruct(end);
-        return _dep[end];
+        return _states.Departure[end];
     }
 
     private void Prepare(IReadOnlyList<int> tracked)
@@ -93,49 +116,31 @@ internal sealed class LayeredPlanGraph
         Array.Fill(_bitOf, -1);
         for (var i = 0; i < tracked.Count; i++) _bitOf[tracked[i]] = i;
         _masks = 1 << tracked.Count;
-        var size = (_layers + 1) * _masks * _nodes;
-        var blocks = (_layers + 1) * _masks;
-        if (_arr.Length != size)
-        {
-            _arr = new double[size];
-            _dep = new double[size];
-            _depFromLevel = new int[size];
-            _arrFrom = new int[size];
-            _arrFromLink = new int[size];
-            _arrFromDeparture = new bool[size];
-            var windows = _nodes * _masks;
-            _window = new int[windows * (_layers + 1)];
-            _windowValue = new double[windows * (_layers + 1)];
-            _windowHead = new int[windows];
-            _windowTail = new int[windows];
-            _reached = new bool[blocks];
-            Array.Fill(_arr, double.PositiveInfinity);
-            Array.Fill(_dep, double.PositiveInfinity);
-        }
-        else
-        {
-            // Only the (level, mask) blocks the last search reached hold distances: reset just those.
-            for (var block = 0; block < blocks; block++)
-            {
-                if (!_reached[block]) continue;
-                _arr.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
-                _dep.AsSpan(block * _nodes, _nodes).Fill(double.PositiveInfinity);
-                _reached[block] = false;
-            }
-        }
-        Array.Clear(_windowHead);
-        Array.Clear(_windowTail);
+        _states.Reset((_layers + 1) * _masks);
+        _windows.Reset(_nodes * _masks);
         Array.Clear(_windowStart);
     }
 
     private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];
 
-    private int State(int level, int mask, int node) => (level * _masks + mask) * _nodes + node;
+    private int Block(int level, int mask) => level * _masks + mask;
+
+    /// <summary>The state (level, mask, node), or -1 when its block is unreached (the distance is then infinity).</summary>
+    private int StateOrNone(int level, int mask, int node)
+    {
+        var slot = _states.SlotOf(Block(level, mask));
+        return slot < 0 ? -1 : slot * _nodes + node;
+    }
+
+    /// <summary>The state (level, mask, node), reaching its block if needed.</summary>
+    private int Reach(int level, int mask, int node) => _states.Reach(Block(level, mask)) * _nodes + node;
+
+    private static double Distance(double[] distances, int state) => state < 0 ? double.PositiveInfinity : distances[state];
 
     private static double Combine(double distance, double cost, PathMeasure measure) =>
         measure == PathMeasure.Sum ? distance + cost : Math.Max(distance, cost);
 
-    /// <summary>Relaxes a link edge into Arr(level, mask + to); false when it would revisit a tracked node.</summary>
+    /// <summary>Relaxes a link edge into Arr(level, mask + to); false when it would revisit a tracked node or not improve.</summary>
     private bool TryRelaxLink(int level, int fromState, double distance, int mask, LinkHop hop, double cost, bool fromDeparture, PathMeasure measure, out int target, out double candidate)
     {
         var bit = Bit(hop.To);
@@ -143,14 +148,32 @@ internal sealed class LayeredPlanGraph
         candidate = 0;
         if ((mask & bit) != 0) return false;
         candidate = Combine(distance, cost, measure);
-        target = State(level, mask | bit, hop.To);
-        if (!(candidate < _arr[target])) return false;
-        _reached[level * _masks + (mask | bit)] = true;
-        _arr[target] = candidate;
-        _arrFrom[target] = fromState;
-        _arrFromLink[target] = hop.Link;
-        _arrFromDeparture[target] = fromDeparture;
+        var targetMask = mask | bit;
+        if (!(candidate < Distance(_states.Arrival, StateOrNone(level, targetMask, hop.To)))
+            || !_cutoff.KeepsArrival(level, hop.To, candidate)
+            || Dominated(_states.Arrival, level, targetMask, hop.To, candidate)) return false;
+        target = Reach(level, targetMask, hop.To);
+        _states.Arrival[target] = candidate;
+        _states.ArrivalFrom[target] = fromState;
+        _states.ArrivalFromLink[target] = hop.Link;
+        _states.ArrivalFromDeparture[target] = fromDeparture;
         return true;
+    }
+
+    /// <summary>
+    /// True when the same vertex is reached at least as cheaply having visited only some of these
+    /// tracked nodes: every way to finish from this state is open to that one too, so this state is
+    /// never on a better walk and need not be kept. Every value compared with is the cost of a walk
+    /// the search holds, so dropping this state never loses the optimum.
+    /// </summary>
+    private bool Dominated(double[] distances, int level, int mask, int node, double value)
+    {
+        if (mask == 0) return false;
+        for (var sub = (mask - 1) & mask; ; sub = (sub - 1) & mask)
+        {
+            if (Distance(distances, StateOrNone(level, sub, node)) <= value) return true;
+            if (sub == 0) return false;
+        }
     }
 
     /// <summary>
@@ -164,11 +187,12 @@ internal sealed class LayeredPlanGraph
         for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
         for (var mask = 0; mask < _masks; mask++)
         {
-            if (!_reached[level * _masks + mask]) continue;
+            var first = StateOrNone(level, mask, 0);
+            if (first < 0) continue;
             for (var u = 0; u < _nodes; u++)
             {
-                var from = State(level, mask, u);
-                var distance = _dep[from];
+                var from = first + u;
+                var distance = _states.Departure[from];
                 if (double.IsPositiveInfinity(distance)) continue;
                 foreach (var hop in network.Outgoing(u))
                 {
@@ -179,12 +203,12 @@ internal sealed class LayeredPlanGraph
             _heap.Clear();
             for (var v = 0; v < _nodes; v++)
             {
-                var state = State(level, mask, v);
-                if (!double.IsPositiveInfinity(_arr[state])) _heap.Enqueue(state, _arr[state]);
+                var distance = _states.Arrival[first + v];
+                if (!double.IsPositiveInfinity(distance)) _heap.Enqueue(first + v, distance);
             }
             while (_heap.TryDequeue(out var state, out var distance))
             {
-                if (distance > _arr[state]) continue; // stale entry
+                if (distance > _states.Arrival[state]) continue; // stale entry
                 foreach (var hop in network.Outgoing(state % _nodes))
                 {
                     var cost = _linkCost[hop.Link];
@@ -202,7 +226,8 @@ internal sealed class LayeredPlanGraph
     /// Min-sum compute edges into level + 1: Dep(level + 1, n) = prefix(level + 1) + 2o + min over
     /// allowed starts i of (Arr(i, n) - prefix(i)). The allowed starts of a segment ending at this
     /// level are [windowStart, level] (a longer segment costs more and needs more memory), and the
-    /// window start never moves back, so a monotone deque per node and mask keeps the minimum.
+    /// window start never moves back, so a monotone deque per node and mask keeps the minimum. Only
+    /// the deques that hold a start are visited.
     /// </summary>
     private void RelaxComputeSliding(int level, int b, double limit)
     {
@@ -210,33 +235,30 @@ internal sealed class LayeredPlanGraph
         {
             if (!_problem.CanCompute(n)) continue;
             while (_windowStart[n] <= level && !_problem.SegmentAllowed(n, _windowStart[n], level, b, limit)) _windowStart[n]++;
-            var start = _windowStart[n];
-            var prefixHere = _problem.PrefixWorkSeconds(n, level, b);
-            var prefixNext = _problem.PrefixWorkSeconds(n, level + 1, b);
-            var overheads = 2 * _problem.OverheadSeconds(n);
-            for (var mask = 0; mask < _masks; mask++)
+        }
+        for (var mask = 0; mask < _masks; mask++)
+        {
+            var first = StateOrNone(level, mask, 0);
+            if (first < 0) continue;
+            for (var n = 0; n < _nodes; n++)
             {
-                var window = n * _masks + mask;
-                ref var head = ref _windowHead[window];
-                ref var tail = ref _windowTail[window];
-                if (tail == head && !_reached[level * _masks + mask]) continue; // nothing to start from
-                var offset = window * (_layers + 1);
-                var arrival = _arr[State(level, mask, n)];
-                if (!double.IsPositiveInfinity(arrival))
-                {
-                    var value = arrival - prefixHere;
-                    while (tail > head && _windowValue[offset + tail - 1] >= value) tail--;
-                    _window[offset + tail] = level;
-                    _windowValue[offset + tail] = value;
-                    tail++;
-                }
-                while (tail > head && _window[offset + head] < start) head++;
-                if (tail == head) continue;
-                var target = State(level + 1, mask, n);
-                _reached[(level + 1) * _masks + mask] = true;
-                _dep[target] = prefixNext + overheads + _windowValue[offset + head];
-                _depFromLevel[target] = _window[offset + head];
+                var arrival = _states.Arrival[first + n];
+                if (double.IsPositiveInfinity(arrival) || !_problem.CanCompute(n) || Dominated(_states.Arrival, level, mask, n, arrival)) continue;
+                _windows.Push(n * _masks + mask, level, arrival - _problem.PrefixWorkSeconds(n, level, b));
             }
+        }
+        var active = _windows.Active;
+        for (var i = active.Count - 1; i >= 0; i--)
+        {
+            var window = active[i];
+            var n = window / _masks;
+            var mask = window % _masks;
+            if (!_windows.TryMinimum(window, _windowStart[n], out var start, out var value)) continue;
+            var departure = _problem.PrefixWorkSeconds(n, level + 1, b) + 2 * _problem.OverheadSeconds(n) + value;
+            if (!_cutoff.KeepsDeparture(level + 1, n, departure) || Dominated(_states.Departure, level + 1, mask, n, departure)) continue;
+            var target = Reach(level + 1, mask, n);
+            _states.Departure[target] = departure;
+            _states.DepartureFromLevel[target] = start;
         }
     }
 
@@ -249,18 +271,15 @@ internal sealed class LayeredPlanGraph
             var segments = _problem.SegmentCosts(n, level, b, limit, _segmentCost);
             for (var mask = 0; mask < _masks; mask++)
             {
-                var from = _arr[State(level, mask, n)];
+                var from = Distance(_states.Arrival, StateOrNone(level, mask, n));
                 if (double.IsPositiveInfinity(from)) continue;
                 for (var k = 0; k < segments; k++)
                 {
                     var candidate = Combine(from, _segmentCost[k], measure);
-                    var target = State(level + k + 1, mask, n);
-                    if (candidate < _dep[target])
-                    {
-                        _reached[(level + k + 1) * _masks + mask] = true;
-                        _dep[target] = candidate;
-                        _depFromLevel[target] = level;
-                    }
+                    if (!(candidate < Distance(_states.Departure, StateOrNone(level + k + 1, mask, n)))) continue;
+                    var target = Reach(level + k + 1, mask, n);
+                    _states.Departure[target] = candidate;
+                    _states.DepartureFromLevel[target] = level;
                 }
             }
         }
@@ -270,7 +289,7 @@ internal sealed class LayeredPlanGraph
     {
         for (var mask = 0; mask < _masks; mask++)
         {
-            if (!double.IsPositiveInfinity(_arr[State(level, mask, node)])) return true;
+            if (!double.IsPositiveInfinity(Distance(_states.Arrival, StateOrNone(level, mask, node)))) return true;
         }
         return false;
     }
@@ -280,13 +299,18 @@ internal sealed class LayeredPlanGraph
     {
         var sink = _problem.Network.SinkIndex;
         var best = -1;
+        var bestDistance = double.PositiveInfinity;
         for (var mask = 0; mask < _masks; mask++)
         for (var n = 0; n < _nodes; n++)
         {
             if (sink >= 0 && n != sink) continue;
-            var state = State(_layers, mask, n);
-            if (double.IsPositiveInfinity(_dep[state])) continue;
-            if (best < 0 || _dep[state] < _dep[best]) best = state;
+            var state = StateOrNone(_layers, mask, n);
+            var distance = Distance(_states.Departure, state);
+            if (distance < bestDistance)
+            {
+                best = state;
+                bestDistance = distance;
+            }
         }
         return best;
     }
@@ -304,18 +328,19 @@ internal sealed class LayeredPlanGraph
             var node = state % _nodes;
             if (atDeparture)
             {
-                var level = state / (_masks * _nodes);
-                var mask = (state / _nodes) % _masks;
-                var first = _depFromLevel[state];
+                var block = _states.BlockOf(state / _nodes);
+                var level = block / _masks;
+                var mask = block % _masks;
+                var first = _states.DepartureFromLevel[state];
                 segments.Add(new SegmentPlacement(node, first, level - 1));
                 if (first == 0) break;
-                state = State(first, mask, node);
+                state = StateOrNone(first, mask, node);
                 atDeparture = false;
                 continue;
             }
-            links.Add(_arrFromLink[state]);
-            atDeparture = _arrFromDeparture[state];
-            state = _arrFrom[state];
+            links.Add(_states.ArrivalFromLink[state]);
+            atDeparture = _states.ArrivalFromDeparture[state];
+            state = _states.ArrivalFrom[state];
             nodes.Add(state % _nodes);
         }
         nodes.Reverse();

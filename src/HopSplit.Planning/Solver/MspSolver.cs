@@ -38,6 +38,12 @@ public sealed class SolverStatistics
     /// <summary>Branch-and-bound searches that stopped at their budget without proving their plan best.</summary>
     public int UnprovenSubproblems { get; internal set; }
 
+    /// <summary>States held by all shortest-path searches together: the work they did, independent of the machine.</summary>
+    public long SearchStates { get; internal set; }
+
+    /// <summary>Tracked searches that found nothing below a trial cutoff and were repeated with a larger one.</summary>
+    public int CutoffWidenings { get; internal set; }
+
     /// <summary>States the branch-and-bound searches expanded.</summary>
     public long BranchAndBoundStates { get; internal set; }
 
@@ -54,29 +60,33 @@ public sealed class SolverStatistics
 /// solved. Ranges of thresholds are pruned with a lower bound: every plan in [low, high) costs at
 /// least (the min-sum below high) + lambda * low; bisecting a range finds good incumbents early so
 /// that bound prunes most of them. Exact over simple paths: nodes that a shortest walk revisits are
-/// tracked in the search state until the walk is simple.
+/// tracked in the search state until the walk is simple. Each threshold's search only looks for plans
+/// that could still matter: below the best simple plan already known under that threshold and below
+/// what its range may cost to beat the incumbent; the relaxed cost-to-go drops every other state.
 /// </summary>
 public sealed class MspSolver
 {
     private readonly PlanningProblem _problem;
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
+    private readonly RelaxedCostToGo _toGo;
     private readonly List<int> _tracked = new();
+    private readonly KnownPlans _known = new();
+    private readonly SumLowerBounds _proven = new();
+    private readonly SearchBudgets _budgets;
 
-    /// <summary>Largest state space (vertices of the tracked state graph) before branch and bound takes over.</summary>
-    private const long StateBudget = 1L << 19;
+    public MspSolver(PlanningProblem problem) : this(problem, SearchBudgets.Default)
+    {
+    }
 
-    /// <summary>States one branch-and-bound search may expand before it settles for the best plan it found.</summary>
-    private const long SearchBudget = 200_000;
-
-    /// <summary>One threshold's answer: the min-sum simple plan below it, or the best found with a certified bound.</summary>
-    private readonly record struct Subproblem(PlanShape? Shape, double Sum, double Max, bool Exact, double SumLowerBound);
-
-    public MspSolver(PlanningProblem problem)
+    /// <summary>A solver with other budgets: tests use small ones to drive every fallback.</summary>
+    internal MspSolver(PlanningProblem problem, SearchBudgets budgets)
     {
         _problem = problem;
+        _budgets = budgets;
         _graph = new LayeredPlanGraph(problem);
         _simple = new SimplePlanSearch(problem);
+        _toGo = new RelaxedCostToGo(problem);
     }
 
     public PlanningProblem Problem => _problem;
@@ -110,8 +120,10 @@ public sealed class MspSolver
         while (open.TryPop(out var range))
         {
             if (!(range.SumBound + lambda * range.Low < bestObjective)) continue;
+            // Only plans with a sum below this can beat the incumbent from inside the range.
+            var cutoff = bestObjective - lambda * range.Low;
             // Staircase step: the min-sum plan below High settles [its bottleneck, High).
-            var top = MinSum(b, range.High);
+            var top = MinSum(b, range.High, cutoff);
             if (!top.Exact) unsettledBound = Math.Min(unsettledBound, top.SumLowerBound + lambda * range.Low);
             if (top.Shape is null) continue;
             Consider(top);
@@ -121,12 +133,18 @@ public sealed class MspSolver
             // Bisection: a plan with a bottleneck at most halfway down finds good incumbents early,
             // so the bound above prunes whole ranges instead of stepping through every bottleneck.
             var middle = range.Low + (top.Max - range.Low) / 2;
-            var low = MinSum(b, Math.BitIncrement(middle));
+            var low = MinSum(b, Math.BitIncrement(middle), bestObjective - lambda * range.Low);
             open.Push((Math.BitIncrement(middle), top.Max, top.SumLowerBound));
             if (!low.Exact) unsettledBound = Math.Min(unsettledBound, low.SumLowerBound + lambda * range.Low);
             if (low.Shape is null) continue;
             Consider(low);
             open.Push((range.Low, low.Max, low.SumLowerBound));
+        }
+        if (best is null && !double.IsPositiveInfinity(unsettledBound))
+        {
+            // Budgeted searches found no plan but did not prove that none exists: find one.
+            _toGo.Compute(b, double.PositiveInfinity);
+            if (_simple.AnyPlan(b, double.PositiveInfinity, _toGo) is { } shape) Consider(Found(shape, double.PositiveInfinity, b, exact: false, 0));
         }
         return best is null ? null : best with { Objective = bestObjective, ObjectiveLowerBound = Math.Min(bestObjective, unsettledBound) };
     }
@@ -141,7 +159,7 @@ public sealed class MspSolver
         while (true)
         {
             // cost < next-double(threshold) keeps exactly the edges with cost <= threshold.
-            var found = MinSum(b, Math.BitIncrement(threshold));
+            var found = MinSum(b, Math.BitIncrement(threshold), double.PositiveInfinity);
             if (found.Shape is not null) return Result(found.Shape, b, found.Sum, found.Max);
             // Only simple paths may exceed the relaxed bottleneck: try the next distinct stage cost.
             costs ??= DistinctStageCosts(b);
@@ -187,37 +205,127 @@ public sealed class MspSolver
     }
 
     /// <summary>
-    /// Min-sum simple plan over edges with cost &lt; limit, with its sum and bottleneck. Nodes that a
-    /// shortest walk revisits join the tracked set (kept for later thresholds, where they tend to be
-    /// revisited again) until the walk is simple. Past the state budget a budgeted branch and bound
-    /// takes over; if it stops early, the relaxed sum is kept as a certified lower bound.
+    /// Min-sum simple plan over edges with cost &lt; limit whose sum is below <paramref name="cutoff"/>,
+    /// with its sum and bottleneck; no plan (and the cutoff as the sum bound) when there is none.
+    /// The best simple plan already found under this limit lowers the cutoff further, and is the
+    /// answer when nothing beats it. Nodes that a shortest walk revisits join the tracked set (kept
+    /// for later thresholds, where they tend to be revisited again) until the walk is simple. Past the
+    /// state budget a budgeted branch and bound takes over; if it stops early, its certified bound is kept.
     /// </summary>
-    private Subproblem MinSum(int b, double limit)
+    private Subproblem MinSum(int b, double limit, double cutoff)
     {
         Statistics.ShortestPathRuns++;
+        var found = SolveSubproblem(b, limit, cutoff);
+        _proven.Add(b, limit, found.SumLowerBound);
+        return found;
+    }
+
+    private Subproblem SolveSubproblem(int b, double limit, double cutoff)
+    {
+        var known = _known.BestBelow(b, limit);
+        var upper = known is { } plan ? Math.Min(cutoff, plan.Sum) : cutoff;
+        // Every simple plan below the limit costs at least this much.
+        var sumBound = _proven.Below(b, limit);
+        if (!(sumBound < upper)) return NothingBelow(upper, known);
+
+        // The untracked search first: it is the cheapest there is and bounds every simple plan from
+        // below, and when its walk is already simple (loose thresholds rarely need the nodes that
+        // tight ones track) it is the answer. Not worth it when tracking is about as cheap.
+        if (!TrackingIsCheap)
+        {
+            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out var relaxedWalk);
+            Statistics.SearchStates += _graph.StatesHeld;
+            if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
+            if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
+            sumBound = Math.Max(sumBound, relaxedSum);
+            if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
+        }
+
+        var widening = default(CutoffWidening);
+        var wideningStarted = false;
         while (true)
         {
-            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, out var walk);
-            if (walk is null) return new Subproblem(null, double.PositiveInfinity, 0, true, double.PositiveInfinity);
+            // Small tracked sets are searched below the upper bound only (no cost-to-go, no trials):
+            // their whole state space costs about what the bounds would.
+            var trial = upper;
+            var cut = CostCutoff.None;
+            if (!TrackingIsCheap && !double.IsPositiveInfinity(upper))
+            {
+                if (!wideningStarted)
+                {
+                    _toGo.Compute(b, limit); // the cutoffs need it
+                    widening = new CutoffWidening(sumBound, upper);
+                    wideningStarted = true;
+                }
+                trial = widening.Current;
+                cut = Cutoff(trial);
+            }
+            var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, cut, _budgets.TrackedStates, out var walk);
+            Statistics.SearchStates += _graph.StatesHeld;
+            if (_graph.OverBudget) return BranchAndBound(b, limit, upper, known, sumBound);
+            if (walk is null || !CostCutoff.IsBelow(sum, trial))
+            {
+                if (!(trial < upper)) return NothingBelow(upper, known);
+                // Nothing below the trial cutoff: that is a lower bound now; look further up.
+                sumBound = Math.Max(sumBound, trial);
+                widening.Widen();
+                Statistics.CutoffWidenings++;
+                continue;
+            }
             if (walk.IsSimple) return Found(walk.ToShape(), sum, b, exact: true, sum);
 
-            var revisited = walk.RevisitedNodes();
-            foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
-            if (_graph.StatesFor(_tracked.Count + revisited.Count) > StateBudget)
-            {
-                Statistics.BranchAndBoundSearches++;
-                var relaxed = sum;
-                var shape = _simple.Solve(b, limit, SearchBudget, out sum);
-                Statistics.BranchAndBoundStates += _simple.Expanded;
-                var exact = !_simple.Exhausted;
-                if (!exact) Statistics.UnprovenSubproblems++;
-                if (shape is null) return new Subproblem(null, double.PositiveInfinity, 0, exact, exact ? double.PositiveInfinity : relaxed);
-                return Found(shape, sum, b, exact, exact ? sum : relaxed);
-            }
-            Statistics.RevisitRefinements++;
-            _tracked.AddRange(revisited);
+            // The walk is optimal over a relaxation of the simple plans: its sum bounds them all.
+            sumBound = Math.Max(sumBound, sum);
+            if (!TryTrack(walk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
     }
+
+    /// <summary>
+    /// At most two tracked nodes: the tracked state space is at most four times the untracked one,
+    /// about what the untracked search, the cost-to-go and trial cutoffs would add to it.
+    /// </summary>
+    private bool TrackingIsCheap => _tracked.Count is > 0 and <= 2;
+
+    /// <summary>Adds the nodes a walk revisits to the tracked set; false when the block table would outgrow its budget.</summary>
+    private bool TryTrack(Walk walk)
+    {
+        var revisited = walk.RevisitedNodes();
+        foreach (var node in revisited) Statistics.RevisitedNodes.Add(_problem.Network.Nodes[node].Id);
+        if (_graph.BlocksFor(_tracked.Count + revisited.Count) > _budgets.BlockTable) return false;
+        Statistics.RevisitRefinements++;
+        _tracked.AddRange(revisited);
+        return true;
+    }
+
+    /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
+    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_toGo, bound);
+
+    /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
+    private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
+    {
+        Statistics.BranchAndBoundSearches++;
+        if (double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // not computed yet: nothing bounded the search
+        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _toGo, out var sum);
+        Statistics.BranchAndBoundStates += _simple.Expanded;
+        var exact = !_simple.Exhausted;
+        if (!exact) Statistics.UnprovenSubproblems++;
+        // The relaxed walk's sum bounds every simple plan too; keep the stronger of the two bounds.
+        var lowerBound = Math.Max(relaxed, _simple.LowerBound);
+        if (shape is not null) return Found(shape, sum, b, exact, exact ? sum : lowerBound);
+        if (exact) return NothingBelow(upper, known);
+        return known is { } plan
+            ? plan with { Exact = false, SumLowerBound = Math.Min(plan.Sum, lowerBound) }
+            : new Subproblem(null, double.PositiveInfinity, 0, false, lowerBound);
+    }
+
+    /// <summary>
+    /// The answer when no plan beats <paramref name="upper"/>: the known plan if it set that bound
+    /// (it is then the optimum), otherwise no plan, with every plan costing at least the bound.
+    /// </summary>
+    private static Subproblem NothingBelow(double upper, Subproblem? known) =>
+        known is { } plan && plan.Sum <= upper
+            ? plan with { Exact = true, SumLowerBound = plan.Sum }
+            : new Subproblem(null, double.PositiveInfinity, 0, true, upper);
 
     /// <summary>The subproblem's answer, with the plan's sum recomputed stage by stage so that it is exact.</summary>
     private Subproblem Found(PlanShape shape, double searchSum, int b, bool exact, double sumLowerBound)
@@ -230,7 +338,9 @@ public sealed class MspSolver
             max = Math.Max(max, cost);
         }
         // The search adds the same costs in another order: keep the bound no higher than the sum.
-        return new Subproblem(shape, sum, max, exact, Math.Min(sumLowerBound, Math.Min(searchSum, sum)));
+        var found = new Subproblem(shape, sum, max, exact, Math.Min(sumLowerBound, Math.Min(searchSum, sum)));
+        _known.Add(b, found);
+        return found;
     }
 
     /// <summary>How many distinct stage costs exist at b: the Dijkstra runs plain threshold enumeration would make.</summary>

@@ -1,0 +1,10 @@
+namespace HopSplit.Planning.Solver;
+
+/// <summary>How much work one threshold's exact search may do before the solver falls back.</summary>
+/// <param name="TrackedStates">States one tracked search may hold (about 30 bytes each) before branch and bound takes over.</param>
+/// <param name="BlockTable">(level, mask) blocks a tracked-node set may lay out: caps how many nodes can be tracked.</param>
+/// <param name="BranchAndBoundStates">States one branch-and-bound search may expand before it settles for the best plan it found.</param>
+internal readonly record struct SearchBudgets(long TrackedStates, long BlockTable, long BranchAndBoundStates)
+{
+    public static SearchBudgets Default => new(1L << 20, 1L << 22, 200_000);
+}

@@ -1,0 +1,235 @@
+using CsCheck;
+using HopSplit.Planning.Baselines;
+using HopSplit.Planning.Costs;
+using HopSplit.Planning.Solver;
+
+namespace HopSplit.Planning.Tests.Plans;
+
+/// <summary>The solver's building blocks, each against a plain reference, and the solver with budgets small enough to use every fallback.</summary>
+public class SolverPartsTests
+{
+    [Fact]
+    public void Sliding_windows_give_the_minimum_over_allowed_levels_like_a_plain_scan()
+    {
+        var random = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            var windowCount = 1 + random.Next(6);
+            var windows = new SlidingWindows(64);
+            windows.Reset(windowCount);
+            var pushed = Enumerable.Range(0, windowCount).Select(_ => new List<(int Level, double Value)>()).ToArray();
+            var firstAllowed = new int[windowCount];
+            for (var level = 0; level < 64; level++)
+            {
+                for (var w = 0; w < windowCount; w++)
+                {
+                    if (random.NextDouble() < 0.5) continue;
+                    // Few distinct values, so ties (where the later candidate must win) are common.
+                    var value = random.Next(8) * 0.5;
+                    windows.Push(w, level, value);
+                    pushed[w].Add((level, value));
+                }
+                for (var w = 0; w < windowCount; w++)
+                {
+                    firstAllowed[w] = Math.Min(level, firstAllowed[w] + random.Next(3));
+                    var allowed = pushed[w].Where(p => p.Level >= firstAllowed[w]).ToList();
+                    var found = windows.TryMinimum(w, firstAllowed[w], out var foundLevel, out var foundValue);
+                    Assert.Equal(allowed.Count > 0, found);
+                    if (!found) continue;
+                    var best = allowed.Min(p => p.Value);
+                    Assert.Equal(best, foundValue);
+                    Assert.Equal(allowed.Last(p => p.Value == best).Level, foundLevel);
+                }
+                var expectedActive = Enumerable.Range(0, windowCount).Where(w => pushed[w].Any(p => p.Level >= firstAllowed[w]));
+                Assert.Equal(expectedActive, windows.Active.Order());
+            }
+        }
+    }
+
+    [Fact]
+    public void Sliding_windows_reject_levels_out_of_order_and_start_empty_after_a_reset()
+    {
+        var windows = new SlidingWindows(8);
+        windows.Reset(2);
+        windows.Push(1, 3, 1.0);
+        Assert.Throws<ArgumentException>(() => windows.Push(1, 3, 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => windows.Push(2, 4, 0.5));
+        windows.Reset(2);
+        Assert.Empty(windows.Active);
+        Assert.False(windows.TryMinimum(1, 0, out _, out _));
+    }
+
+    [Fact]
+    public void State_blocks_keep_one_slot_per_reached_block_and_forget_them_on_reset()
+    {
+        var blocks = new StateBlocks(nodes: 3);
+        blocks.Reset(blockCount: 100);
+        Assert.Equal(-1, blocks.SlotOf(42));
+        var slots = new Dictionary<int, int>();
+        // Enough blocks to make the arrays grow several times while holding values.
+        foreach (var block in Enumerable.Range(0, 100).Reverse())
+        {
+            var slot = blocks.Reach(block);
+            Assert.True(double.IsPositiveInfinity(blocks.Arrival[slot * 3 + 2]), "a new block starts unreached");
+            blocks.Arrival[slot * 3 + 1] = block;
+            blocks.Departure[slot * 3] = -block;
+            slots.Add(block, slot);
+        }
+        Assert.Equal(100, slots.Values.Distinct().Count());
+        Assert.Equal(300, blocks.States);
+        foreach (var (block, slot) in slots)
+        {
+            Assert.Equal(slot, blocks.Reach(block));
+            Assert.Equal(block, blocks.BlockOf(slot));
+            Assert.Equal(block, blocks.Arrival[slot * 3 + 1]);
+            Assert.Equal(-block, blocks.Departure[slot * 3]);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => blocks.Reach(100));
+
+        blocks.Reset(blockCount: 10);
+        Assert.Equal(0, blocks.Slots);
+        Assert.Equal(-1, blocks.SlotOf(7));
+        var again = blocks.Reach(7);
+        Assert.True(double.IsPositiveInfinity(blocks.Arrival[again * 3 + 1]));
+        Assert.True(double.IsPositiveInfinity(blocks.Departure[again * 3]));
+    }
+
+    [Fact]
+    public void Known_plans_offer_the_cheapest_plan_strictly_under_a_threshold_for_their_own_micro_batch_size()
+    {
+        var shape = new PlanShape([0], [], [new SegmentPlacement(0, 0, 0)]);
+        var known = new KnownPlans();
+        Assert.Null(known.BestBelow(4, double.PositiveInfinity));
+        known.Add(4, new Subproblem(shape, Sum: 5, Max: 1, Exact: true, SumLowerBound: 5));
+        known.Add(4, new Subproblem(shape, Sum: 3, Max: 2, Exact: true, SumLowerBound: 3));
+        Assert.Equal(3, known.BestBelow(4, 2.5)!.Value.Sum);
+        Assert.Equal(5, known.BestBelow(4, 2)!.Value.Sum); // a bottleneck equal to the threshold is not below it
+        Assert.Null(known.BestBelow(4, 1));
+        Assert.Null(known.BestBelow(8, 10));
+        known.Add(8, new Subproblem(shape, Sum: 9, Max: 1, Exact: true, SumLowerBound: 9));
+        Assert.Null(known.BestBelow(4, 10)); // plans of another b are forgotten
+        Assert.Equal(9, known.BestBelow(8, 10)!.Value.Sum);
+        Assert.Throws<ArgumentException>(() => known.Add(8, new Subproblem(null, 1, 1, true, 1)));
+    }
+
+    [Fact]
+    public void Proven_sum_bounds_carry_over_to_smaller_thresholds_only()
+    {
+        var bounds = new SumLowerBounds();
+        Assert.Equal(0, bounds.Below(4, 1.0));
+        bounds.Add(4, limit: 2.0, bound: 5);
+        bounds.Add(4, limit: 1.0, bound: 7);
+        bounds.Add(4, limit: 3.0, bound: 4);
+        Assert.Equal(7, bounds.Below(4, 0.5));  // all three thresholds are at least 0.5
+        Assert.Equal(7, bounds.Below(4, 1.0));  // a threshold's own bound counts
+        Assert.Equal(5, bounds.Below(4, 1.5));  // the bound below 1.0 says nothing about 1.5
+        Assert.Equal(4, bounds.Below(4, 2.5));
+        Assert.Equal(0, bounds.Below(4, 3.5));
+        Assert.Equal(0, bounds.Below(8, 0.5));
+        bounds.Add(8, limit: 1.0, bound: 1);
+        Assert.Equal(0, bounds.Below(4, 0.5)); // bounds of another b are forgotten
+        Assert.Equal(1, bounds.Below(8, 0.5));
+    }
+
+    [Fact]
+    public void Cutoff_widening_starts_near_the_lower_bound_and_ends_at_the_upper_bound()
+    {
+        var widening = new CutoffWidening(lowerBound: 10, upperBound: 100);
+        var trials = new List<double>();
+        while (!widening.AtUpperBound)
+        {
+            trials.Add(widening.Current);
+            widening.Widen();
+        }
+        Assert.Equal([13, 22, 58], trials.Select(t => Math.Round(t, 9)));
+        Assert.Equal(100, widening.Current);
+
+        Assert.True(new CutoffWidening(0, 100).AtUpperBound, "without a lower bound there is nothing to start from");
+        Assert.Equal(100, new CutoffWidening(0, 100).Current);
+        Assert.True(new CutoffWidening(100, 100).AtUpperBound);
+        var unbounded = new CutoffWidening(10, double.PositiveInfinity);
+        Assert.True(unbounded.AtUpperBound, "without an upper bound no cost-to-go is computed, so no cutoff can be tried");
+        Assert.True(double.IsPositiveInfinity(unbounded.Current));
+    }
+
+    [Fact]
+    public void Relaxed_cost_to_go_equals_the_untracked_search_and_never_exceeds_a_simple_plan()
+    {
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var plans = new List<(double Sum, double Max)>();
+            ExhaustivePlanner.Enumerate(problem, shape =>
+            {
+                var costs = shape.Stages().Select(s => s.Time(problem, b).Cost).ToList();
+                plans.Add((costs.Sum(), costs.Max()));
+            });
+            // Thresholds at, just above and between plan bottlenecks, and none at all.
+            var limits = plans.Select(p => p.Max).Concat(plans.Select(p => Math.BitIncrement(p.Max))).Order().Take(6)
+                .Append(double.PositiveInfinity).ToList();
+            var toGo = new RelaxedCostToGo(problem);
+            var graph = new LayeredPlanGraph(problem);
+            foreach (var limit in limits)
+            {
+                toGo.Compute(b, limit);
+                var relaxed = graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out _);
+                Assert.True(Math.Abs(relaxed - toGo.FromSource) <= 1e-9 * Math.Max(1, relaxed) || relaxed == toGo.FromSource,
+                    $"backward {toGo.FromSource:R} and forward {relaxed:R} relaxed sums differ at limit {limit:R}\n{instance}");
+                var simple = plans.Where(p => p.Max < limit).Select(p => p.Sum).DefaultIfEmpty(double.PositiveInfinity).Min();
+                Assert.True(toGo.FromSource <= simple * (1 + 1e-12), $"bound {toGo.FromSource:R} above the best simple plan {simple:R}\n{instance}");
+            }
+        }, iter: 500, threads: 1, seed: "00000Parts01");
+    }
+
+    [Fact]
+    public void Branch_and_bound_alone_is_exact_when_its_budget_suffices()
+    {
+        // No tracked search may hold a state: every threshold whose walk revisits a node goes to branch and bound.
+        var budgets = new SearchBudgets(TrackedStates: 0, BlockTable: 1L << 22, BranchAndBoundStates: long.MaxValue);
+        var searches = 0;
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var solver = new MspSolver(problem, budgets);
+            var solved = solver.Solve(b);
+            var exhaustive = ExhaustivePlanner.Best(problem, b);
+            Assert.Equal(exhaustive.Shape is null, solved is null);
+            if (solved is null) return;
+            searches += solver.Statistics.BranchAndBoundSearches;
+            SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
+            Assert.True(solved.ProvenOptimal, $"not proven optimal\n{instance}");
+            Assert.True(Math.Abs(exhaustive.Latency - solved.Latency) <= 1e-9 * Math.Max(1, exhaustive.Latency),
+                $"expected {exhaustive.Latency:R}, got {solved.Latency:R}\n{instance}");
+        }, iter: 1000, threads: 1, seed: "00000Parts02");
+        Assert.True(searches > 100, $"only {searches} branch-and-bound searches: the budget should force many");
+    }
+
+    [Fact]
+    public void A_search_stopped_by_its_budget_certifies_a_lower_bound_that_holds()
+    {
+        var unproven = 0;
+        RandomInstances.Gen(maxLayers: 12, maxNodes: 7, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var budgets = new SearchBudgets(TrackedStates: 0, BlockTable: 1L << 22, BranchAndBoundStates: 1 + Math.Abs(instance.Seed % 40));
+            var solved = new MspSolver(problem, budgets).Solve(b);
+            var exhaustive = ExhaustivePlanner.Best(problem, b);
+            Assert.True((solved is null) == (exhaustive.Shape is null), $"feasibility differs (solver {(solved is null ? "none" : "found")})\n{instance}");
+            if (solved is null) return;
+            SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
+            Assert.True(Math.Abs(Objective.Latency(problem, solved.Shape, b) - solved.Latency) <= 1e-9 * solved.Latency, $"reported T\n{instance}");
+            var tolerance = 1e-9 * Math.Max(1, exhaustive.Latency);
+            Assert.True(solved.ObjectiveLowerBound <= exhaustive.Latency + tolerance,
+                $"certified bound {solved.ObjectiveLowerBound:R} above the optimum {exhaustive.Latency:R}\n{instance}");
+            Assert.True(solved.Latency >= exhaustive.Latency - tolerance, $"better than the optimum\n{instance}");
+            if (solved.ProvenOptimal)
+                Assert.True(solved.Latency <= exhaustive.Latency + tolerance, $"proven optimal but {solved.Latency:R} > {exhaustive.Latency:R}\n{instance}");
+            else
+                Interlocked.Increment(ref unproven);
+        }, iter: 1000, threads: 1, seed: "00000Parts03");
+        Assert.True(unproven > 0, "budgets this small should leave some instances unproven");
+    }
+}
