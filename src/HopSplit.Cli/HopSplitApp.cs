@@ -16,6 +16,7 @@ public static class HopSplitApp
         root.Subcommands.Add(PlanCommand.Create(output, error));
         root.Subcommands.Add(SimulateCommand.Create(output, error));
         root.Subcommands.Add(ProfileCommand.Create(output, error));
+        root.Subcommands.Add(CostsCommand.Create(output, error));
         return root;
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using HopSplit.Cli.Loading;
 
 namespace HopSplit.Cli.Commands;
@@ -7,12 +6,10 @@ namespace HopSplit.Cli.Commands;
 /// <summary>
 /// `hopsplit profile`: measures every layer of a [SplitModel] class in a built application on this machine
 /// and writes the profile file the generator reads. The application's own HopSplit and libtorch do the work
-/// (<c>HopSplit.Profiling.ModelTypeProfiler</c>), so the tool carries no libtorch of its own.
+/// (<c>HopSplit.Tooling.ModelTypeProfiler</c>), so the tool carries no libtorch of its own.
 /// </summary>
 internal static class ProfileCommand
 {
-    private const string ProfilerType = "HopSplit.Profiling.ModelTypeProfiler";
-
     public static Command Create(TextWriter output, TextWriter error)
     {
         var assembly = new Option<FileInfo>("--assembly", "-a")
@@ -34,40 +31,8 @@ internal static class ProfileCommand
             "the profile file (<Model>.hsprofile.json); add it to the project as an AdditionalFile and the generator's cost " +
             "table uses the measured numbers.");
         foreach (var option in new Option[] { assembly, model, batch, file }) command.Options.Add(option);
-        command.SetAction(parse =>
-        {
-            var path = parse.GetValue(assembly)!.FullName;
-            if (!File.Exists(path))
-            {
-                error.WriteLine($"error: --assembly: {path} does not exist; give the .dll in the application's build output");
-                return ExitCodes.InvalidInput;
-            }
-            Assembly application;
-            MethodInfo run;
-            try
-            {
-                var context = new ApplicationLoadContext(path);
-                application = context.LoadFromAssemblyPath(path);
-                var hopSplit = context.LoadFromAssemblyName(new AssemblyName("HopSplit"));
-                run = hopSplit.GetType(ProfilerType)?.GetMethod("Run")
-                      ?? throw new InvalidOperationException($"its HopSplit assembly has no {ProfilerType}; update the HopSplit package");
-            }
-            catch (Exception e) when (e is BadImageFormatException or FileNotFoundException or FileLoadException or InvalidOperationException)
-            {
-                error.WriteLine($"error: --assembly: cannot profile {path}: {e.Message}");
-                return ExitCodes.InvalidInput;
-            }
-            try
-            {
-                return (int)run.Invoke(null, [application, parse.GetValue(model), parse.GetValue(batch), parse.GetValue(file)?.FullName, output, error])!;
-            }
-            catch (TargetInvocationException e) when (e.InnerException is DllNotFoundException or TypeInitializationException)
-            {
-                error.WriteLine($"error: libtorch could not be loaded from {Path.GetDirectoryName(path)}: {e.InnerException.Message} " +
-                                "(does the application reference TorchSharp-cpu and set HopSplitFixTorchSharpNative on this Linux? see the README's troubleshooting)");
-                return ExitCodes.InvalidInput;
-            }
-        });
+        command.SetAction(parse => ApplicationTool.Run(parse.GetValue(assembly)!, "ModelTypeProfiler",
+            [parse.GetValue(model), parse.GetValue(batch), parse.GetValue(file)?.FullName, output, error], error));
         return command;
     }
 }

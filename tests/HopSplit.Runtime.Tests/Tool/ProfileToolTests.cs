@@ -68,7 +68,7 @@ public class ProfileToolTests
         {
             (code, _, error) = Hopsplit("profile", "--assembly", notAssembly);
             Assert.Equal(1, code);
-            Assert.Contains("cannot profile", error);
+            Assert.Contains("cannot use", error);
         }
         finally
         {

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Reflection;
-using HopSplit.Planning.Model;
+using HopSplit.Profiling;
 using HopSplit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace HopSplit.Profiling;
+namespace HopSplit.Tooling;
 
 /// <summary>
 /// Profiles a [SplitModel] class found in a compiled application, for tools such as <c>hopsplit profile</c>:
@@ -40,12 +40,12 @@ public static class ModelTypeProfiler
             error.WriteLine($"error: the batch size must be at least 1, not {batchSize}");
             return InvalidInput;
         }
-        if (FindModel(assembly, model, out var problem) is not { } type)
+        if (ModelTypes.Find(assembly, model, out var problem) is not { } type)
         {
             error.WriteLine("error: " + problem);
             return InvalidInput;
         }
-        if (Describe(type, out problem) is not { } description)
+        if (ModelTypes.Describe(type, out problem) is not { } description)
         {
             error.WriteLine("error: " + problem);
             return InvalidInput;
@@ -68,54 +68,5 @@ public static class ModelTypeProfiler
         }
         output.WriteLine($"Wrote {path}. Add it to the project as <AdditionalFiles Include=\"{Path.GetFileName(path)}\" /> and the generator uses the measured numbers.");
         return Success;
-    }
-
-    private static Type? FindModel(Assembly assembly, string? name, out string problem)
-    {
-        Type[] types;
-        try
-        {
-            types = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.Where(t => t is not null).ToArray()!;
-        }
-        var models = types.Where(t => t.GetCustomAttribute<SplitModelAttribute>() is not null).OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
-        var list = models.Length == 0 ? "none" : string.Join(", ", models.Select(t => t.FullName));
-        problem = "";
-        if (name is null)
-        {
-            if (models.Length == 1) return models[0];
-            problem = $"{assembly.GetName().Name} has {models.Length} [SplitModel] classes ({list}); name one with --model";
-            return null;
-        }
-        var match = models.FirstOrDefault(t => t.FullName == name) ?? models.FirstOrDefault(t => t.Name == name);
-        if (match is null) problem = $"{assembly.GetName().Name} has no [SplitModel] class named '{name}' (it has: {list})";
-        return match;
-    }
-
-    private sealed record ModelDescription(IReadOnlyList<int> InputShape, ModelCosts Costs);
-
-    private static ModelDescription? Describe(Type type, out string problem)
-    {
-        problem = "";
-        if (!typeof(ISplitModel).IsAssignableFrom(type) || !typeof(nn.Module<Tensor, Tensor>).IsAssignableFrom(type))
-        {
-            problem = $"{type.FullName} is not a runnable split model: the generator makes a [SplitModel] class an ISplitModel when every [Layer] is a Module<Tensor, Tensor> (see the build's HS diagnostics)";
-            return null;
-        }
-        if (type.GetConstructor(Type.EmptyTypes) is null)
-        {
-            problem = $"{type.FullName} has no public parameterless constructor, so a tool cannot create it; add one, or profile from code with LayerProfiler.Profile";
-            return null;
-        }
-        var costs = type.GetProperty("Costs", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ModelCosts;
-        if (costs is null)
-        {
-            problem = $"{type.FullName} has no generated Costs: the generator could not cost every layer (see the build's HS0001 diagnostics)";
-            return null;
-        }
-        return new ModelDescription(type.GetCustomAttribute<SplitModelAttribute>()!.InputShape, costs);
     }
 }
