@@ -17,6 +17,7 @@ public static class HopSplitApp
         root.Subcommands.Add(SimulateCommand.Create(output, error));
         root.Subcommands.Add(ProfileCommand.Create(output, error));
         root.Subcommands.Add(CostsCommand.Create(output, error));
+        root.Subcommands.Add(WhatIfCommand.Create(output, error));
         return root;
     }
 
