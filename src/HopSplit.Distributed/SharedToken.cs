@@ -14,7 +14,7 @@ public sealed class SharedToken
     {
         ArgumentNullException.ThrowIfNull(token);
         token = token.Trim();
-        if (token.Length < 16) throw new ArgumentException($"the token has {token.Length} characters; use at least 16 (a random one, e.g. from openssl rand -hex 32)", nameof(token));
+        if (token.Length < 16) throw new ArgumentException($"the token has {token.Length} characters; use at least 16 (a random one, e.g. from openssl rand -hex 32)");
         Value = token;
         _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(HeaderValue));
     }
@@ -25,7 +25,7 @@ public sealed class SharedToken
     /// <summary>The value of the authorization metadata entry: "Bearer " and the token.</summary>
     public string HeaderValue => "Bearer " + Value;
 
-    /// <summary>Reads a token file (its text, trimmed).</summary>
+    /// <summary>Reads a token file (its text, trimmed). Messages carry no parameter name: they are shown to users as they are.</summary>
     /// <exception cref="ArgumentException">The file is missing, unreadable or holds too short a token; the message names it.</exception>
     public static SharedToken FromFile(string path)
     {
@@ -37,7 +37,7 @@ public sealed class SharedToken
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"cannot read the token file {path}: {e.Message}", nameof(path), e);
+            throw new ArgumentException($"cannot read the token file {path}: {e.Message}", e);
         }
         try
         {
@@ -45,7 +45,7 @@ public sealed class SharedToken
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"the token file {path}: {e.Message}", nameof(path), e);
+            throw new ArgumentException($"the token file {path}: {e.Message}", e);
         }
     }
 

@@ -87,10 +87,10 @@ public sealed class StageWorkerHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options.Listen);
         ArgumentNullException.ThrowIfNull(options.Token);
         if (options.Listen.Scheme != Uri.UriSchemeHttp || !options.Listen.IsAbsoluteUri || options.Listen.AbsolutePath != "/")
-            throw new ArgumentException($"the listen address {options.Listen} must be http://host:port (HTTP/2 without TLS)", nameof(options));
-        if (options.MaxFrameBytes < 1) throw new ArgumentException($"MaxFrameBytes is {options.MaxFrameBytes}; it must be positive", nameof(options));
+            throw new ArgumentException($"the listen address {options.Listen} must be http://host:port (HTTP/2 without TLS)");
+        if (options.MaxFrameBytes < 1) throw new ArgumentException($"MaxFrameBytes is {options.MaxFrameBytes}; it must be positive");
         if (options.ChunkBytes < 1 || options.ChunkBytes > 4 << 20)
-            throw new ArgumentException($"ChunkBytes is {options.ChunkBytes}; it must be between 1 and 4 MiB", nameof(options));
+            throw new ArgumentException($"ChunkBytes is {options.ChunkBytes}; it must be between 1 and 4 MiB");
     }
 
     /// <summary>Stops the server and releases every hosted segment.</summary>
