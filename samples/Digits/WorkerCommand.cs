@@ -37,10 +37,12 @@ internal static class WorkerCommand
             Required = true,
         };
         var maxFrame = DigitsApp.PositiveInt("--max-frame-mib", "The largest tensor frame accepted, in MiB.", StageWorkerHostOptions.DefaultMaxFrameBytes >> 20);
+        var threads = DigitsApp.PositiveInt("--torch-threads", "libtorch's intra-op threads (1 keeps workers sharing a machine from competing for cores).", 1);
         var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated).");
         command.Options.Add(listen);
         command.Options.Add(tokenFile);
         command.Options.Add(maxFrame);
+        command.Options.Add(threads);
         command.SetAction(async (parse, cancellation) =>
         {
             if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var address))
@@ -64,6 +66,7 @@ internal static class WorkerCommand
                 return DigitsApp.InvalidInput;
             }
             GlibcHeap.KeepLargeBlocks();
+            torch.set_num_threads(parse.GetValue(threads));
             try
             {
                 await StageWorkerHost.RunAsync(CreateModel, options, started: bound =>

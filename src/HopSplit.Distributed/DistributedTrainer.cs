@@ -48,7 +48,7 @@ public sealed class DistributedTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(options.Token);
         var missing = layout.ComputeStages.Select(s => s.Id).Where(id => !options.Workers.ContainsKey(id)).Distinct().ToArray();
         if (missing.Length > 0)
-            throw new ArgumentException($"no worker for node {string.Join(", ", missing)} of the plan (workers are given for {string.Join(", ", options.Workers.Keys)})", nameof(options));
+            throw new ArgumentException($"no worker for node {string.Join(", ", missing)} of the plan (workers are given for {string.Join(", ", options.Workers.Keys)})");
 
         var clients = new Dictionary<Uri, StageClient>();
         var segments = layout.ComputeStages
