@@ -44,7 +44,7 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
             var options = new DistributedTrainerOptions
             {
                 Workers = nodes, Token = DistributedFixtures.Token, Seed = 7, LearningRate = 0.05, Momentum = 0.9, Schedule = ScheduleKind.OneFOneB,
-                Client = new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(60) },
+                Client = new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(120) },
             };
 
             var intruder = await Assert.ThrowsAsync<DistributedStageException>(() => DistributedTrainer.ConnectAsync(layout,
@@ -140,7 +140,7 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
             process.BeginErrorReadLine();
             try
             {
-                var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(120));
                 var worker = new WorkerProcess(process, address);
                 process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (worker._log) worker._log.AppendLine(e.Data); };
                 process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (worker._log) worker._log.AppendLine(e.Data); };
@@ -150,7 +150,7 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
             {
                 process.Kill(entireProcessTree: true);
                 process.Dispose();
-                lock (log) throw new TimeoutException($"digits worker did not listen within 60 s: {log}");
+                lock (log) throw new TimeoutException($"digits worker did not listen within 120 s: {log}");
             }
         }
 
