@@ -167,13 +167,16 @@ public sealed class DistributedTrainer : IDisposable
                 }
             }
         }
-        catch (Exception e) when (!(e is OperationCanceledException && abort.IsCancellationRequested) && e is not DistributedStageException)
+        catch (Exception e) when (!(abort.IsCancellationRequested && IsCancellation(e)))
         {
             await abort.CancelAsync().ConfigureAwait(false);
             var what = current is { } t ? $"the {(t.Direction == TaskDirection.Forward ? "forward" : "backward")} pass of micro-batch {t.MicroBatch}" : "a step";
             throw new DistributedStageException(stage, client.Address, what, e);
         }
     }
+
+    // A call cut short because another segment failed (or the caller cancelled) is not a failure of its own.
+    private static bool IsCancellation(Exception e) => e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
 
     private async Task StepSegmentAsync(PipelineStage stage, StageClient client, CancellationToken cancellation)
     {

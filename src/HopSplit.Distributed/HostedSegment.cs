@@ -103,6 +103,9 @@ internal sealed class HostedSegment : IDisposable
                 {
                     CheckLabels(header, output);
                     var labels = TensorCodec.ToTensor(frame);
+                    var classes = output.shape[^1];
+                    if (labels.min().item<long>() < 0 || labels.max().item<long>() >= classes)
+                        throw FrameRules.Invalid($"labels: stage {Stage} has {classes} classes; labels must be 0..{classes - 1}");
                     var value = nn.functional.cross_entropy(output, labels);
                     loss = value.ToDouble();
                     // Weighting each micro-batch's mean loss by its share makes the summed gradients those of the mini-batch.

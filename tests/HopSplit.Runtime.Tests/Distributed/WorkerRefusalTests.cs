@@ -105,6 +105,31 @@ public class WorkerRefusalTests
         AssertSameWeights(WeightsOf(reference), WeightsOf(await trainer.GetWeightsAsync()), relative: 1e-9);
     }
 
+    [Fact]
+    public async Task A_refused_step_names_the_stage_the_worker_the_pass_and_the_field()
+    {
+        await using var worker = await StartWorker();
+        var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
+        var workers = new Dictionary<string, Uri> { ["a"] = worker.Address, ["b"] = worker.Address, ["d"] = worker.Address };
+        using var trainer = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.OneFOneB));
+        // Labels 0..2 are SmallCnn's classes; 3 is not.
+        var (x, y) = Batch(BatchSize, seed: 800, ScalarType.Float64);
+        using (x)
+        using (y)
+        using (var wrong = y.clone())
+        {
+            wrong[7] = tensor(3L);
+            var error = await Assert.ThrowsAsync<DistributedStageException>(() => trainer.StepAsync(x, wrong));
+            Assert.Equal(StatusCode.InvalidArgument, error.Status);
+            Assert.Equal(5, error.Stage.Index);
+            Assert.Equal($"node d (stage 5) on worker {worker.Address} failed in the backward pass of micro-batch 1: InvalidArgument: labels: stage 5 has 3 classes; labels must be 0..2", error.Message);
+            // The trainer is faulted, not the worker: a new trainer reassigns and trains.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => trainer.StepAsync(x, y));
+            using var again = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.OneFOneB));
+            Assert.True(double.IsFinite((await again.StepAsync(x, y)).Loss));
+        }
+    }
+
     /// <summary>Sends one hand-made malformed frame to stage 0 (layers 0..0 of the float64 SmallCnn).</summary>
     static async Task Send(Uri worker, string frame)
     {
