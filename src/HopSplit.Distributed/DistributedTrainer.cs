@@ -107,7 +107,7 @@ public sealed class DistributedTrainer : IDisposable
 
         var wall = Stopwatch.StartNew();
         var sizes = Layout.MicroBatchSizes(samples);
-        var run = new StepFrames(_step, sizes, samples, _segments.Count);
+        var run = new StepFrames(sizes, _segments.Count);
         var offset = 0;
         for (var m = 0; m < sizes.Count; m++)
         {
@@ -213,11 +213,9 @@ public sealed class DistributedTrainer : IDisposable
     /// <summary>The frames of one step: inputs and labels in, and what each segment hands its neighbours.</summary>
     private sealed class StepFrames
     {
-        public StepFrames(long step, IReadOnlyList<int> sizes, int samples, int segments)
+        public StepFrames(IReadOnlyList<int> sizes, int segments)
         {
-            Step = step;
             Sizes = sizes;
-            Samples = samples;
             Inputs = new TensorFrame[sizes.Count];
             Labels = new TensorFrame[sizes.Count];
             Losses = new double[sizes.Count];
@@ -225,9 +223,7 @@ public sealed class DistributedTrainer : IDisposable
             Gradients = NewSlots(segments, sizes.Count);
         }
 
-        public long Step { get; }
         public IReadOnlyList<int> Sizes { get; }
-        public int Samples { get; }
         public TensorFrame[] Inputs { get; }
         public TensorFrame[] Labels { get; }
         public double[] Losses { get; }

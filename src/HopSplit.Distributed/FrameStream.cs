@@ -49,7 +49,6 @@ public static class FrameStream
         var chunk = reader.Current;
         while (true)
         {
-            if (chunk.Header is not null && received > 0) throw FrameRules.Invalid("header: only the first chunk of a frame carries a header");
             if (received + chunk.Data.Length > payload.Length)
                 throw FrameRules.Invalid($"byte_length: the chunks carry more than the {payload.Length} bytes the header declares");
             chunk.Data.Span.CopyTo(payload.AsSpan((int)received));
