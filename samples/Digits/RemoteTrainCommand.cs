@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using HopSplit.Distributed;
+using HopSplit.Planning;
+using HopSplit.Runtime;
+using HopSplit.Samples.Digits.Training;
+using TorchSharp;
+
+namespace HopSplit.Samples.Digits;
+
+/// <summary>
+/// `digits train-remote --workers sensor=URL,gateway=URL,edge=URL --token-file FILE`: the coordinator. Plans
+/// DigitNet on the sample's network, assigns every segment to its node's `digits worker`, trains over gRPC
+/// with SGD and tests the trained weights here.
+/// </summary>
+internal static class RemoteTrainCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var workers = new Option<string>("--workers")
+        {
+            Description = "The worker of each node of the plan: id=URL,... (e.g. sensor=http://127.0.0.1:5001,gateway=http://127.0.0.1:5002,edge=http://127.0.0.1:5003).",
+            Required = true,
+        };
+        var tokenFile = new Option<FileInfo>("--token-file") { Description = "The file holding the workers' shared token.", Required = true };
+        var steps = DigitsApp.PositiveInt("--steps", "Training steps (mini-batches of 64).", 50);
+        var schedule = new Option<string>("--schedule", "-s") { Description = "gpipe or 1f1b.", DefaultValueFactory = _ => "1f1b" };
+        schedule.AcceptOnlyFromAmong("gpipe", "1f1b");
+        var seed = new Option<int>("--seed") { Description = "Initial weights (built by every worker) and data order.", DefaultValueFactory = _ => 1 };
+        var mnist = new Option<DirectoryInfo?>("--mnist") { Description = "Train on MNIST's IDX files in this folder instead of the synthetic digits." };
+        var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator).");
+        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist }) command.Options.Add(option);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            Dictionary<string, Uri> nodes;
+            SharedToken token;
+            DigitsDataset data;
+            try
+            {
+                nodes = ParseWorkers(parse.GetValue(workers)!);
+                token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName);
+                data = DigitsDataset.Load(parse.GetValue(mnist)?.FullName);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return DigitsApp.InvalidInput;
+            }
+            var options = new DigitsTrainingOptions(DigitsApp.ScheduleOf(parse.GetValue(schedule)), parse.GetValue(steps), Seed: parse.GetValue(seed));
+            var problem = DigitsTraining.Problem(options);
+            var plan = Planner.Plan(problem, new PlannerOptions());
+            var layout = PipelineLayout.From(problem, plan);
+            try
+            {
+                using var trainer = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
+                {
+                    Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
+                }, cancellation);
+                foreach (var (stage, worker) in trainer.Assignments)
+                    output.WriteLine($"{stage.Id}: layers {stage.Ref.FirstLayer}..{stage.Ref.LastLayer} on {worker}");
+                using var batches = new MiniBatches(data.Train, options.BatchSize, options.Seed);
+                DistributedStepResult? last = null;
+                for (var step = 0; step < options.Steps; step++)
+                {
+                    var (x, y) = batches.Next();
+                    using (x)
+                    using (y)
+                        last = await trainer.StepAsync(x, y, cancellation);
+                    if (step % 10 == 0 || step == options.Steps - 1)
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}: loss {last.Loss:F4}, {last.WallSeconds * 1e3:F0} ms"));
+                }
+                using var model = WorkerCommand.CreateModel(options.Seed) as DigitNet ?? throw new InvalidOperationException("DigitNet expected");
+                Load(model, await trainer.GetWeightsAsync(cancellation));
+                output.WriteLine($"Test accuracy: {Accuracy.Of(model, data.Test).ToString("P1", CultureInfo.InvariantCulture)} on {data.Test.Count} held-out images.");
+                return DigitsApp.Success;
+            }
+            catch (Exception e) when (e is DistributedStageException or ArgumentException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return DigitsApp.InvalidInput;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>"id=URL,id=URL" to a map; the message names the entry that is wrong.</summary>
+    internal static Dictionary<string, Uri> ParseWorkers(string text)
+    {
+        var workers = new Dictionary<string, Uri>();
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !Uri.TryCreate(parts[1], UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttp)
+                throw new ArgumentException($"--workers: '{entry}' is not id=http://host:port");
+            if (!workers.TryAdd(parts[0], address)) throw new ArgumentException($"--workers: node {parts[0]} is given twice");
+        }
+        if (workers.Count == 0) throw new ArgumentException("--workers: no worker given");
+        return workers;
+    }
+
+    private static void Load(ISplitModel model, IReadOnlyDictionary<(int Layer, string Name), torch.Tensor> weights)
+    {
+        using var noGrad = torch.no_grad();
+        for (var layer = 0; layer < model.LayerCount; layer++)
+            foreach (var (name, parameter) in model.Layer(layer).named_parameters())
+                parameter.copy_(weights[(layer, name)]);
+        foreach (var tensor in weights.Values) tensor.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using HopSplit.Distributed;
+using HopSplit.Runtime;
+using TorchSharp;
+
+namespace HopSplit.Samples.Digits;
+
+/// <summary>
+/// `digits worker --listen URL --token-file FILE`: serves DigitNet's stages to a coordinator over gRPC
+/// (docs/distributed.md) until stopped with Ctrl+C or SIGTERM.
+/// </summary>
+internal static class WorkerCommand
+{
+    // torch's global generator gives the initial weights; two assignments at once must not interleave their draws.
+    private static readonly object SeedGate = new();
+
+    /// <summary>DigitNet with the initial weights of <paramref name="seed"/> (the main job's model for the same seed).</summary>
+    public static ISplitModel CreateModel(long seed)
+    {
+        lock (SeedGate)
+        {
+            torch.random.manual_seed(seed);
+            return new DigitNet();
+        }
+    }
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS; port 0 picks a free port, printed at start).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5005",
+        };
+        var tokenFile = new Option<FileInfo>("--token-file")
+        {
+            Description = "A file holding the shared token (at least 16 characters) every call must carry.",
+            Required = true,
+        };
+        var maxFrame = DigitsApp.PositiveInt("--max-frame-mib", "The largest tensor frame accepted, in MiB.", StageWorkerHostOptions.DefaultMaxFrameBytes >> 20);
+        var threads = DigitsApp.PositiveInt("--torch-threads", "libtorch's intra-op threads (1 keeps workers sharing a machine from competing for cores).", 1);
+        var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated).");
+        command.Options.Add(listen);
+        command.Options.Add(tokenFile);
+        command.Options.Add(maxFrame);
+        command.Options.Add(threads);
+        command.SetAction(async (parse, cancellation) =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var address))
+            {
+                await error.WriteLineAsync($"error: --listen {parse.GetValue(listen)} is not a URL such as http://127.0.0.1:5005");
+                return DigitsApp.InvalidInput;
+            }
+            StageWorkerHostOptions options;
+            try
+            {
+                options = new StageWorkerHostOptions
+                {
+                    Listen = address,
+                    Token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName),
+                    MaxFrameBytes = checked(parse.GetValue(maxFrame) << 20),
+                };
+            }
+            catch (Exception e) when (e is ArgumentException or OverflowException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return DigitsApp.InvalidInput;
+            }
+            GlibcHeap.KeepLargeBlocks();
+            torch.set_num_threads(parse.GetValue(threads));
+            try
+            {
+                await StageWorkerHost.RunAsync(CreateModel, options, started: bound =>
+                {
+                    output.WriteLine($"digits worker listening on {bound}");
+                    output.Flush();
+                }, cancellation);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return DigitsApp.InvalidInput;
+            }
+            catch (IOException e)
+            {
+                // Kestrel reports an address in use or not available as an IOException.
+                await error.WriteLineAsync($"error: cannot listen on {address}: {e.Message}");
+                return DigitsApp.InvalidInput;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return DigitsApp.Success;
+        });
+        return command;
+    }
+}

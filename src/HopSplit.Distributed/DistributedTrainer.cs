@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using Grpc.Core;
+using HopSplit.Distributed.Protocol;
+using HopSplit.Planning.Model;
+using HopSplit.Planning.Simulation;
+using HopSplit.Runtime;
+using static TorchSharp.torch;
+
+namespace HopSplit.Distributed;
+
+/// <summary>
+/// The coordinator of pipelined split learning over gRPC: assigns every compute segment of a plan to its
+/// node's worker, then runs each training step in the schedule's order. The coordinator holds the data and
+/// relays each frame from one segment's worker to the next (link stages are not emulated); the last segment
+/// computes the loss of every micro-batch, weighted by its share of the mini-batch as the in-process
+/// <see cref="PipelineTrainer"/> does, so both give the same weights.
+/// </summary>
+public sealed class DistributedTrainer : IDisposable
+{
+    private readonly DistributedTrainerOptions _options;
+    private readonly IReadOnlyList<(PipelineStage Stage, StageClient Client)> _segments;
+    private readonly List<StageClient> _clients;
+    private long _step;
+    private bool _faulted;
+
+    private DistributedTrainer(PipelineLayout layout, DistributedTrainerOptions options, IReadOnlyList<(PipelineStage, StageClient)> segments, List<StageClient> clients)
+    {
+        Layout = layout;
+        _options = options;
+        _segments = segments;
+        _clients = clients;
+    }
+
+    /// <summary>The plan's stages.</summary>
+    public PipelineLayout Layout { get; }
+
+    /// <summary>The compute stages and the worker address of each, in pipeline order.</summary>
+    public IReadOnlyList<(PipelineStage Stage, Uri Worker)> Assignments => _segments.Select(s => (s.Stage, s.Client.Address)).ToArray();
+
+    /// <summary>Connects to the workers and assigns every compute segment of <paramref name="layout"/> to its node's worker.</summary>
+    /// <exception cref="ArgumentException">A node of the plan has no worker.</exception>
+    /// <exception cref="DistributedStageException">A worker refused its assignment or cannot be reached.</exception>
+    public static async Task<DistributedTrainer> ConnectAsync(PipelineLayout layout, DistributedTrainerOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Workers);
+        ArgumentNullException.ThrowIfNull(options.Token);
+        var missing = layout.ComputeStages.Select(s => s.Id).Where(id => !options.Workers.ContainsKey(id)).Distinct().ToArray();
+        if (missing.Length > 0)
+            throw new ArgumentException($"no worker for node {string.Join(", ", missing)} of the plan (workers are given for {string.Join(", ", options.Workers.Keys)})");
+
+        var clients = new Dictionary<Uri, StageClient>();
+        var segments = layout.ComputeStages
+            .Select(stage =>
+            {
+                var address = options.Workers[stage.Id];
+                if (!clients.TryGetValue(address, out var client)) clients[address] = client = new StageClient(address, options.Token, options.Client);
+                return (stage, client);
+            })
+            .ToArray();
+        var trainer = new DistributedTrainer(layout, options, segments, clients.Values.ToList());
+        try
+        {
+            await Task.WhenAll(segments.Select(s => trainer.AssignAsync(s.stage, s.client, cancellation))).ConfigureAwait(false);
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+        return trainer;
+    }
+
+    private async Task AssignAsync(PipelineStage stage, StageClient client, CancellationToken cancellation)
+    {
+        var request = new AssignRequest
+        {
+            Stage = stage.Index, FirstLayer = stage.Ref.FirstLayer, LastLayer = stage.Ref.LastLayer, LayerCount = Layout.Problem.LayerCount,
+            Seed = _options.Seed,
+            Optimizer = new SgdSettings { LearningRate = _options.LearningRate, Momentum = _options.Momentum, WeightDecay = _options.WeightDecay },
+        };
+        try
+        {
+            await client.AssignAsync(request, cancellation).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new DistributedStageException(stage, client.Address, "assigning it", e);
+        }
+    }
+
+    /// <summary>
+    /// One training step: cuts the mini-batch into the plan's micro-batches, runs every segment's forwards and
+    /// backwards on its worker in the schedule's order (segments work concurrently, as in a pipeline), then steps
+    /// every segment's optimizer.
+    /// </summary>
+    /// <exception cref="DistributedStageException">A worker refused a frame or failed; the message names the stage, worker and task.</exception>
+    public async Task<DistributedStepResult> StepAsync(Tensor inputs, Tensor labels, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (_faulted) throw new InvalidOperationException("a previous step failed; connect a new trainer (it assigns the segments afresh)");
+        var samples = checked((int)inputs.shape[0]);
+        if (samples < 1) throw new ArgumentException("the mini-batch is empty", nameof(inputs));
+        if (labels.shape[0] != samples) throw new ArgumentException($"{labels.shape[0]} labels for {samples} samples", nameof(labels));
+
+        var wall = Stopwatch.StartNew();
+        var sizes = Layout.MicroBatchSizes(samples);
+        var run = new StepFrames(sizes, _segments.Count);
+        var offset = 0;
+        for (var m = 0; m < sizes.Count; m++)
+        {
+            using var input = inputs.narrow(0, offset, sizes[m]);
+            using var label = labels.narrow(0, offset, sizes[m]);
+            run.Inputs[m] = TensorCodec.ToFrame(input, _step, m, sizes.Count, _segments[0].Stage.Index);
+            var labelFrame = TensorCodec.ToFrame(label, _step, m, sizes.Count, _segments[^1].Stage.Index);
+            labelFrame.Header.LossWeight = (double)sizes[m] / samples;
+            run.Labels[m] = labelFrame;
+            offset += sizes[m];
+        }
+
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, abort)).ToArray();
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+            await Task.WhenAll(_segments.Select(s => StepSegmentAsync(s.Stage, s.Client, cancellation))).ConfigureAwait(false);
+        }
+        catch
+        {
+            _faulted = true;
+            // The first stage that failed, not the ones cancelled because of it.
+            var failure = loops.Where(l => l.IsFaulted).Select(l => l.Exception!.InnerException).OfType<DistributedStageException>().FirstOrDefault();
+            if (failure is not null) throw failure;
+            throw;
+        }
+        _step++;
+        var loss = Enumerable.Range(0, sizes.Count).Sum(m => run.Losses[m] * sizes[m] / samples);
+        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Runs segment <paramref name="k"/>'s tasks in its schedule order, waiting for its neighbours' frames.</summary>
+    private async Task RunSegmentAsync(int k, StepFrames run, CancellationTokenSource abort)
+    {
+        var (stage, client) = _segments[k];
+        var last = k == _segments.Count - 1;
+        PipelineTask? current = null;
+        try
+        {
+            foreach (var task in ScheduleOrder.For(_options.Schedule, stage.Index, Layout.Stages.Count, run.Sizes.Count))
+            {
+                current = task;
+                var m = task.MicroBatch;
+                if (task.Direction == TaskDirection.Forward)
+                {
+                    var input = k == 0 ? run.Inputs[m] : (await run.Activations[k - 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
+                    run.Activations[k, m].SetResult(output);
+                }
+                else
+                {
+                    var gradient = last ? run.Labels[m] : (await run.Gradients[k + 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
+                    if (last) run.Losses[m] = inputGradient.Header.Loss;
+                    run.Gradients[k, m].SetResult(inputGradient);
+                }
+            }
+        }
+        catch (Exception e) when (!(abort.IsCancellationRequested && IsCancellation(e)))
+        {
+            await abort.CancelAsync().ConfigureAwait(false);
+            var what = current is { } t ? $"the {(t.Direction == TaskDirection.Forward ? "forward" : "backward")} pass of micro-batch {t.MicroBatch}" : "a step";
+            throw new DistributedStageException(stage, client.Address, what, e);
+        }
+    }
+
+    // A call cut short because another segment failed (or the caller cancelled) is not a failure of its own.
+    private static bool IsCancellation(Exception e) => e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled };
+
+    private async Task StepSegmentAsync(PipelineStage stage, StageClient client, CancellationToken cancellation)
+    {
+        try
+        {
+            await client.StepAsync(stage.Index, _step, cancellation).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            throw new DistributedStageException(stage, client.Address, "the optimizer step", e);
+        }
+    }
+
+    /// <summary>The parameters of every segment, by layer index and parameter name (e.g. (0, "weight")), as tensors owned by the caller.</summary>
+    public async Task<IReadOnlyDictionary<(int Layer, string Name), Tensor>> GetWeightsAsync(CancellationToken cancellation = default)
+    {
+        var weights = new Dictionary<(int, string), Tensor>();
+        foreach (var (stage, client) in _segments)
+        {
+            var reply = await client.GetWeightsAsync(stage.Index, cancellation).ConfigureAwait(false);
+            foreach (var parameter in reply.Parameters)
+                weights[(parameter.Layer, parameter.Name)] = TensorCodec.ToTensor(new TensorFrame(parameter.Header, parameter.Data.ToByteArray()));
+        }
+        return weights;
+    }
+
+    /// <summary>Closes the connections (the workers keep their segments until reassigned).</summary>
+    public void Dispose()
+    {
+        foreach (var client in _clients) client.Dispose();
+        _clients.Clear();
+    }
+
+    /// <summary>The frames of one step: inputs and labels in, and what each segment hands its neighbours.</summary>
+    private sealed class StepFrames
+    {
+        public StepFrames(IReadOnlyList<int> sizes, int segments)
+        {
+            Sizes = sizes;
+            Inputs = new TensorFrame[sizes.Count];
+            Labels = new TensorFrame[sizes.Count];
+            Losses = new double[sizes.Count];
+            Activations = NewSlots(segments, sizes.Count);
+            Gradients = NewSlots(segments, sizes.Count);
+        }
+
+        public IReadOnlyList<int> Sizes { get; }
+        public TensorFrame[] Inputs { get; }
+        public TensorFrame[] Labels { get; }
+        public double[] Losses { get; }
+
+        /// <summary>[k, m]: segment k's output of micro-batch m.</summary>
+        public TaskCompletionSource<TensorFrame>[,] Activations { get; }
+
+        /// <summary>[k, m]: segment k's input gradient of micro-batch m.</summary>
+        public TaskCompletionSource<TensorFrame>[,] Gradients { get; }
+
+        private static TaskCompletionSource<TensorFrame>[,] NewSlots(int segments, int microBatches)
+        {
+            var slots = new TaskCompletionSource<TensorFrame>[segments, microBatches];
+            for (var k = 0; k < segments; k++)
+                for (var m = 0; m < microBatches; m++)
+                    slots[k, m] = new TaskCompletionSource<TensorFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return slots;
+        }
+    }
+}
+
+/// <summary>What one distributed training step did.</summary>
+/// <param name="Loss">The mini-batch's mean loss (the micro-batches' losses weighted by their share).</param>
+/// <param name="MicroBatchSizes">The micro-batches the mini-batch was cut into.</param>
+/// <param name="WallSeconds">The step's wall-clock time on the coordinator.</param>
+public sealed record DistributedStepResult(double Loss, IReadOnlyList<int> MicroBatchSizes, double WallSeconds);
+
+/// <summary>A worker refused or failed a stage's call; the message names the stage, the worker and the task.</summary>
+public sealed class DistributedStageException : Exception
+{
+    internal DistributedStageException(PipelineStage stage, Uri worker, string what, Exception inner)
+        : base($"{stage.ResourceName} (stage {stage.Index}) on worker {worker} failed in {what}: {Describe(inner)}", inner)
+    {
+        Stage = stage;
+        Worker = worker;
+        Status = inner is RpcException rpc ? rpc.StatusCode : null;
+    }
+
+    /// <summary>The stage that failed first.</summary>
+    public PipelineStage Stage { get; }
+
+    /// <summary>The worker it ran on.</summary>
+    public Uri Worker { get; }
+
+    /// <summary>The gRPC status when the worker answered with one.</summary>
+    public StatusCode? Status { get; }
+
+    private static string Describe(Exception inner) => inner is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : inner.Message;
+}

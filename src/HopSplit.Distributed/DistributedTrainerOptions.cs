@@ -1,0 +1,31 @@
+using HopSplit.Planning.Model;
+
+namespace HopSplit.Distributed;
+
+/// <summary>What a <see cref="DistributedTrainer"/> needs besides the plan.</summary>
+public sealed class DistributedTrainerOptions
+{
+    /// <summary>The worker serving each node of the plan (node id to http://host:port); several nodes may share a worker.</summary>
+    public required IReadOnlyDictionary<string, Uri> Workers { get; init; }
+
+    /// <summary>The token every worker expects.</summary>
+    public required SharedToken Token { get; init; }
+
+    /// <summary>The seed every worker builds its model from (so every segment starts from the same model).</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>SGD's learning rate (every segment steps its own SGD optimizer, in sync).</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>SGD's momentum.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>SGD's weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>gpipe or 1f1b, in the simulator's (and the in-process runtime's) order.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.GPipe;
+
+    /// <summary>Chunk size, frame limit and call deadline.</summary>
+    public StageClientOptions Client { get; init; } = new();
+}

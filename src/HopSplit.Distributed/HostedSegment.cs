@@ -1,0 +1,208 @@
+using Grpc.Core;
+using HopSplit.Distributed.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HopSplit.Distributed;
+
+/// <summary>
+/// One compute segment a worker hosts: its own copy of the model (from the user's factory), a
+/// <see cref="ModelStage"/> per micro-batch in flight and an SGD optimizer over the segment's layers. Every
+/// request is checked in full before anything changes, so a refused frame leaves the segment as it was.
+/// Calls are serialized: tensor work runs synchronously under one lock (TorchSharp's dispose scopes are per thread).
+/// </summary>
+internal sealed class HostedSegment : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly ISplitModel _model;
+    private readonly optim.Optimizer? _optimizer;
+    private readonly Dictionary<int, ModelStage> _inFlight = new();
+    private readonly ScalarType? _parameterType;
+    private int _microBatches;
+
+    public HostedSegment(AssignRequest assignment, ISplitModel model)
+    {
+        Stage = assignment.Stage;
+        First = assignment.FirstLayer;
+        Last = assignment.LastLayer;
+        _model = model;
+        var parameters = new List<TorchSharp.Modules.Parameter>();
+        for (var layer = First; layer <= Last; layer++) parameters.AddRange(model.Layer(layer).parameters());
+        ParameterCount = parameters.Count;
+        _parameterType = parameters.Count > 0 ? parameters[0].dtype : null;
+        var sgd = assignment.Optimizer;
+        if (parameters.Count > 0) _optimizer = optim.SGD(parameters, sgd.LearningRate, sgd.Momentum, weight_decay: sgd.WeightDecay);
+    }
+
+    public int Stage { get; }
+
+    public int First { get; }
+
+    public int Last { get; }
+
+    public int ParameterCount { get; }
+
+    /// <summary>The step the segment expects frames for.</summary>
+    public long CurrentStep { get; private set; }
+
+    private bool ComputesLoss => Last == _model.LayerCount - 1;
+
+    /// <summary>Runs the segment on an activation frame (the data itself on the first segment) and returns the output frame.</summary>
+    public TensorFrame Forward(TensorFrame frame)
+    {
+        lock (_gate)
+        {
+            var header = frame.Header;
+            CheckStep(header);
+            if (_inFlight.ContainsKey(header.MicroBatch))
+                throw FrameRules.Invalid($"micro_batch: micro-batch {header.MicroBatch} of step {header.Step} was already forwarded by stage {Stage}");
+            if (header.Dtype is not (DType.Float32 or DType.Float64))
+                throw FrameRules.Invalid($"dtype: stage {Stage} takes float32 or float64 activations, not {header.Dtype}");
+            if (_parameterType is { } type && TensorCodec.ScalarTypeOf(header.Dtype) != type)
+                throw FrameRules.Invalid($"dtype: stage {Stage}'s layers are {type} but the frame is {header.Dtype}");
+            if (header.Shape.Count == 0) throw FrameRules.Invalid("shape: an activation needs a batch dimension");
+
+            var stage = new ModelStage(_model, First, Last);
+            try
+            {
+                using var scope = NewDisposeScope();
+                var input = TensorCodec.ToTensor(frame);
+                var output = stage.Forward(input);
+                var reply = TensorCodec.ToFrame(output, header.Step, header.MicroBatch, header.MicroBatches, Stage);
+                _microBatches = header.MicroBatches;
+                _inFlight.Add(header.MicroBatch, stage);
+                return reply;
+            }
+            catch (Exception e) when (e is not RpcException)
+            {
+                stage.Dispose();
+                // The layers refused the tensor (a shape that does not fit them): the user's mistake, not the worker's.
+                throw FrameRules.Invalid($"shape: stage {Stage} (layers {First}..{Last}) cannot run [{string.Join(", ", header.Shape)}]: {FirstLine(e.Message)}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Back-propagates micro-batch <c>micro_batch</c>: from an output-gradient frame, or on the last segment from
+    /// a labels frame (cross-entropy, weighted by the frame's loss_weight, as the in-process runtime does). Returns
+    /// the input-gradient frame (empty on the first segment); for a labels frame its header carries the loss.
+    /// </summary>
+    public TensorFrame Backward(TensorFrame frame)
+    {
+        lock (_gate)
+        {
+            var header = frame.Header;
+            CheckStep(header);
+            if (!_inFlight.TryGetValue(header.MicroBatch, out var stage))
+                throw FrameRules.Invalid($"micro_batch: stage {Stage} has no forward of micro-batch {header.MicroBatch} in step {header.Step} to back-propagate");
+            var output = stage.Output!;
+            double loss = 0;
+            using (var scope = NewDisposeScope())
+            {
+                if (ComputesLoss)
+                {
+                    CheckLabels(header, output);
+                    var labels = TensorCodec.ToTensor(frame);
+                    var classes = output.shape[^1];
+                    if (labels.min().item<long>() < 0 || labels.max().item<long>() >= classes)
+                        throw FrameRules.Invalid($"labels: stage {Stage} has {classes} classes; labels must be 0..{classes - 1}");
+                    var value = nn.functional.cross_entropy(output, labels);
+                    loss = value.ToDouble();
+                    // Weighting each micro-batch's mean loss by its share makes the summed gradients those of the mini-batch.
+                    (value * header.LossWeight).backward();
+                }
+                else
+                {
+                    CheckGradient(header, output);
+                    stage.Backward(TensorCodec.ToTensor(frame));
+                }
+            }
+            var reply = InputGradientFrame(stage, header);
+            reply.Header.Loss = loss;
+            stage.Dispose();
+            _inFlight.Remove(header.MicroBatch);
+            return reply;
+        }
+    }
+
+    /// <summary>Steps the optimizer, clears the gradients and expects the next step.</summary>
+    public long Step(long step)
+    {
+        lock (_gate)
+        {
+            if (step != CurrentStep) throw FrameRules.Invalid($"step: stage {Stage} is at step {CurrentStep}, not {step}");
+            if (_inFlight.Count > 0)
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"stage {Stage} still has micro-batches {string.Join(", ", _inFlight.Keys.Order())} of step {step} in flight; back-propagate them first"));
+            using var scope = NewDisposeScope();
+            _optimizer?.step();
+            _optimizer?.zero_grad();
+            CurrentStep++;
+            _microBatches = 0;
+            return CurrentStep;
+        }
+    }
+
+    /// <summary>The parameters of the hosted layers, layer by layer.</summary>
+    public IReadOnlyList<NamedTensor> Weights()
+    {
+        lock (_gate)
+        {
+            var weights = new List<NamedTensor>();
+            for (var layer = First; layer <= Last; layer++)
+            {
+                foreach (var (name, parameter) in _model.Layer(layer).named_parameters())
+                {
+                    var frame = TensorCodec.ToFrame(parameter, CurrentStep, 0, 1, Stage);
+                    weights.Add(new NamedTensor { Layer = layer, Name = name, Header = frame.Header, Data = Google.Protobuf.ByteString.CopyFrom(frame.Payload) });
+                }
+            }
+            return weights;
+        }
+    }
+
+    private void CheckStep(FrameHeader header)
+    {
+        FrameRules.CheckAddress(header);
+        if (header.Step != CurrentStep) throw FrameRules.Invalid($"step: stage {Stage} is at step {CurrentStep}, the frame is for step {header.Step}");
+        if (_inFlight.Count > 0 && header.MicroBatches != _microBatches)
+            throw FrameRules.Invalid($"micro_batches: step {header.Step} has {_microBatches} micro-batches, the frame says {header.MicroBatches}");
+    }
+
+    private void CheckLabels(FrameHeader header, Tensor output)
+    {
+        if (header.Dtype != DType.Int64) throw FrameRules.Invalid($"dtype: stage {Stage} computes the loss and takes int64 labels, not {header.Dtype}");
+        if (header.Shape.Count != 1 || header.Shape[0] != output.shape[0])
+            throw FrameRules.Invalid($"shape: stage {Stage} expects labels of shape [{output.shape[0]}], not [{string.Join(", ", header.Shape)}]");
+        if (!(header.LossWeight > 0 && header.LossWeight <= 1))
+            throw FrameRules.Invalid($"loss_weight: {header.LossWeight} is not a share of the mini-batch (0 < weight <= 1)");
+    }
+
+    private void CheckGradient(FrameHeader header, Tensor output)
+    {
+        if (TensorCodec.WireType(output.dtype) != header.Dtype)
+            throw FrameRules.Invalid($"dtype: stage {Stage}'s output is {TensorCodec.WireType(output.dtype)}, the gradient frame is {header.Dtype}");
+        if (!header.Shape.SequenceEqual(output.shape))
+            throw FrameRules.Invalid($"shape: stage {Stage}'s output is [{string.Join(", ", output.shape)}], the gradient frame is [{string.Join(", ", header.Shape)}]");
+    }
+
+    private TensorFrame InputGradientFrame(ModelStage stage, FrameHeader header)
+    {
+        if (stage.IsFirst) return TensorFrame.Empty(header.Step, header.MicroBatch, header.MicroBatches, Stage);
+        using var gradient = stage.InputGradient() ?? throw new InvalidOperationException($"stage {Stage} has no input gradient after its backward");
+        return TensorCodec.ToFrame(gradient, header.Step, header.MicroBatch, header.MicroBatches, Stage);
+    }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var stage in _inFlight.Values) stage.Dispose();
+            _inFlight.Clear();
+            _optimizer?.Dispose();
+            (_model as IDisposable)?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using HopSplit.Distributed.Protocol;
+
+namespace HopSplit.Distributed;
+
+/// <summary>The coordinator's end of one worker: every call carries the token and a deadline; frames go in chunks.</summary>
+public sealed class StageClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly Protocol.StageService.StageServiceClient _client;
+    private readonly Metadata _headers;
+    private readonly StageClientOptions _options;
+
+    /// <summary>A client of the worker at <paramref name="address"/> (http://host:port).</summary>
+    public StageClient(Uri address, SharedToken token, StageClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(token);
+        _options = options ?? new StageClientOptions();
+        Address = address;
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = _options.ChunkBytes + (64 << 10),
+            MaxSendMessageSize = _options.ChunkBytes + (64 << 10),
+        });
+        _client = new Protocol.StageService.StageServiceClient(_channel);
+        _headers = new Metadata { { "authorization", token.HeaderValue } };
+    }
+
+    /// <summary>The worker's address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Hosts a segment on the worker.</summary>
+    public async Task<AssignReply> AssignAsync(AssignRequest request, CancellationToken cancellation) =>
+        await _client.AssignAsync(request, Options(cancellation)).ConfigureAwait(false);
+
+    /// <summary>Runs a forward on the worker.</summary>
+    public Task<TensorFrame> ForwardAsync(TensorFrame frame, CancellationToken cancellation) => ExchangeAsync(_client.Forward(Options(cancellation)), frame, cancellation);
+
+    /// <summary>Runs a backward on the worker.</summary>
+    public Task<TensorFrame> BackwardAsync(TensorFrame frame, CancellationToken cancellation) => ExchangeAsync(_client.Backward(Options(cancellation)), frame, cancellation);
+
+    /// <summary>Steps a segment's optimizer.</summary>
+    public async Task<long> StepAsync(int stage, long step, CancellationToken cancellation) =>
+        (await _client.StepAsync(new StepRequest { Stage = stage, Step = step }, Options(cancellation)).ConfigureAwait(false)).NextStep;
+
+    /// <summary>A segment's parameters.</summary>
+    public async Task<WeightsReply> GetWeightsAsync(int stage, CancellationToken cancellation) =>
+        await _client.GetWeightsAsync(new WeightsRequest { Stage = stage }, Options(cancellation)).ConfigureAwait(false);
+
+    private CallOptions Options(CancellationToken cancellation) => new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellation);
+
+    private async Task<TensorFrame> ExchangeAsync(AsyncDuplexStreamingCall<FrameChunk, FrameChunk> call, TensorFrame frame, CancellationToken cancellation)
+    {
+        using (call)
+        {
+            try
+            {
+                await FrameStream.WriteAsync(call.RequestStream, frame, _options.ChunkBytes, cancellation).ConfigureAwait(false);
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (RpcException)
+            {
+                // The worker refused the frame before reading all of it: its status says why.
+            }
+            return await FrameStream.ReadAsync(call.ResponseStream, _options.MaxFrameBytes, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the connection.</summary>
+    public void Dispose() => _channel.Dispose();
+}
+
+/// <summary>Limits of a <see cref="StageClient"/>.</summary>
+public sealed class StageClientOptions
+{
+    /// <summary>Payload bytes per chunk of the frames the coordinator sends.</summary>
+    public int ChunkBytes { get; init; } = StageWorkerHostOptions.DefaultChunkBytes;
+
+    /// <summary>The largest frame the coordinator accepts from a worker.</summary>
+    public int MaxFrameBytes { get; init; } = StageWorkerHostOptions.DefaultMaxFrameBytes;
+
+    /// <summary>The deadline of every call.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}

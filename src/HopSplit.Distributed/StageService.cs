@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using HopSplit.Distributed.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace HopSplit.Distributed;
+
+/// <summary>The gRPC stage service: hands each call to the segment its header names, refusing (and logging) bad requests.</summary>
+internal sealed class StageService(WorkerState state, ILogger<StageService> logger) : Protocol.StageService.StageServiceBase
+{
+    public override Task<AssignReply> Assign(AssignRequest request, ServerCallContext context) => Guard(context, () =>
+    {
+        var segment = state.Assign(request);
+        logger.LogInformation("Hosting stage {Stage}: layers {First}..{Last}, {Parameters} parameter tensors", segment.Stage, segment.First, segment.Last, segment.ParameterCount);
+        return Task.FromResult(new AssignReply { ParameterCount = segment.ParameterCount });
+    });
+
+    public override Task Forward(IAsyncStreamReader<FrameChunk> requestStream, IServerStreamWriter<FrameChunk> responseStream, ServerCallContext context) =>
+        Guard(context, async () =>
+        {
+            var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
+            var reply = state.Segment(frame.Header.Stage).Forward(frame);
+            await FrameStream.WriteAsync(responseStream, reply, state.Options.ChunkBytes, context.CancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public override Task Backward(IAsyncStreamReader<FrameChunk> requestStream, IServerStreamWriter<FrameChunk> responseStream, ServerCallContext context) =>
+        Guard(context, async () =>
+        {
+            var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
+            var reply = state.Segment(frame.Header.Stage).Backward(frame);
+            await FrameStream.WriteAsync(responseStream, reply, state.Options.ChunkBytes, context.CancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public override Task<StepReply> Step(StepRequest request, ServerCallContext context) => Guard(context, () =>
+        Task.FromResult(new StepReply { NextStep = state.Segment(request.Stage).Step(request.Step) }));
+
+    public override Task<WeightsReply> GetWeights(WeightsRequest request, ServerCallContext context) => Guard(context, () =>
+    {
+        var reply = new WeightsReply();
+        reply.Parameters.AddRange(state.Segment(request.Stage).Weights());
+        return Task.FromResult(reply);
+    });
+
+    /// <summary>Logs a refused request and passes its status on; any other failure becomes an Internal status naming the call.</summary>
+    private async Task<T> Guard<T>(ServerCallContext context, Func<Task<T>> handle)
+    {
+        try
+        {
+            return await handle().ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            logger.LogWarning("Refused {Method} from {Peer}: {Status}: {Detail}", context.Method, context.Peer, e.StatusCode, e.Status.Detail);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "{Method} from {Peer} failed", context.Method, context.Peer);
+            throw new RpcException(new Status(StatusCode.Internal, $"{context.Method} failed on the worker: {e.Message}"));
+        }
+    }
+}
+
+/// <summary>What a worker holds between calls: its options, the user's model factory and the segments it hosts.</summary>
+internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<int, HostedSegment> _segments = new();
+    private readonly object _assignGate = new();
+
+    public StageWorkerHostOptions Options => options;
+
+    /// <summary>Builds the model and hosts the segment, replacing one with the same stage index.</summary>
+    public HostedSegment Assign(AssignRequest request)
+    {
+        if (request.Stage < 0) throw FrameRules.Invalid($"stage: {request.Stage} is negative");
+        if (request.Optimizer is null) throw FrameRules.Invalid("optimizer: the assignment needs SGD settings");
+        if (!(request.Optimizer.LearningRate > 0)) throw FrameRules.Invalid($"optimizer.learning_rate: {request.Optimizer.LearningRate} must be positive");
+        if (request.Optimizer.Momentum < 0 || request.Optimizer.WeightDecay < 0) throw FrameRules.Invalid("optimizer: momentum and weight_decay must not be negative");
+        ISplitModel model;
+        try
+        {
+            model = factory(request.Seed);
+        }
+        catch (Exception e)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"the worker's model factory failed for seed {request.Seed}: {e.Message}"));
+        }
+        if (model.LayerCount != request.LayerCount)
+        {
+            (model as IDisposable)?.Dispose();
+            throw FrameRules.Invalid($"layer_count: the plan is for a model of {request.LayerCount} layers, this worker's model has {model.LayerCount}");
+        }
+        if (request.FirstLayer < 0 || request.LastLayer < request.FirstLayer || request.LastLayer >= model.LayerCount)
+        {
+            (model as IDisposable)?.Dispose();
+            throw FrameRules.Invalid($"first_layer/last_layer: {request.FirstLayer}..{request.LastLayer} is not a range of layers 0..{model.LayerCount - 1}");
+        }
+        var segment = new HostedSegment(request, model);
+        lock (_assignGate)
+        {
+            if (_segments.TryRemove(request.Stage, out var old)) old.Dispose();
+            _segments[request.Stage] = segment;
+        }
+        return segment;
+    }
+
+    /// <summary>The segment of stage <paramref name="stage"/>, or an InvalidArgument status naming what is hosted.</summary>
+    public HostedSegment Segment(int stage) => _segments.TryGetValue(stage, out var segment)
+        ? segment
+        : throw FrameRules.Invalid($"stage: this worker does not host stage {stage} (it hosts {(_segments.IsEmpty ? "none; call Assign first" : string.Join(", ", _segments.Keys.Order()))})");
+
+    public void Dispose()
+    {
+        foreach (var segment in _segments.Values) segment.Dispose();
+        _segments.Clear();
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace HopSplit.Distributed;
+
+/// <summary>How a worker listens, whom it serves and how large a frame it takes.</summary>
+public sealed class StageWorkerHostOptions
+{
+    /// <summary>The largest frame (payload bytes of one tensor) a worker accepts by default: 256 MiB.</summary>
+    public const int DefaultMaxFrameBytes = 256 << 20;
+
+    /// <summary>The default payload per chunk: 1 MiB, well under gRPC's 4 MiB message limit.</summary>
+    public const int DefaultChunkBytes = 1 << 20;
+
+    /// <summary>Where to listen, e.g. http://127.0.0.1:5005 (HTTP/2 without TLS); port 0 picks a free port (see <see cref="StageWorkerHost.Address"/>).</summary>
+    public required Uri Listen { get; init; }
+
+    /// <summary>The token every call must carry.</summary>
+    public required SharedToken Token { get; init; }
+
+    /// <summary>Frames above this many payload bytes are refused before they are buffered.</summary>
+    public int MaxFrameBytes { get; init; } = DefaultMaxFrameBytes;
+
+    /// <summary>Payload bytes per chunk of the frames the worker sends.</summary>
+    public int ChunkBytes { get; init; } = DefaultChunkBytes;
+
+    /// <summary>Adds or replaces log providers; by default warnings and the worker's own information go to the console.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+}

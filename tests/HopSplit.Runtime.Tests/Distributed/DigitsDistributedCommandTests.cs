@@ -1,0 +1,67 @@
+using HopSplit.Samples.Digits;
+
+namespace HopSplit.Runtime.Tests.Distributed;
+
+/// <summary>The sample's worker and coordinator commands explain a user's mistake in one line and exit with 1.</summary>
+public class DigitsDistributedCommandTests
+{
+    static (int Code, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = DigitsApp.Run(args, output, error, interactive: false);
+        return (code, error.ToString());
+    }
+
+    [Fact]
+    public void A_worker_without_a_readable_token_file_says_so()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-token-{Guid.NewGuid():N}");
+        var (code, error) = Run("worker", "--listen", "http://127.0.0.1:0", "--token-file", missing);
+        Assert.Equal(DigitsApp.InvalidInput, code);
+        Assert.StartsWith($"error: cannot read the token file {missing}", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void A_worker_refuses_a_short_token_and_a_non_http_address()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"short-token-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "secret\n");
+        try
+        {
+            var (code, error) = Run("worker", "--token-file", file);
+            Assert.Equal(DigitsApp.InvalidInput, code);
+            Assert.Equal($"error: the token file {file}: the token has 6 characters; use at least 16 (a random one, e.g. from openssl rand -hex 32)", error.Trim());
+
+            File.WriteAllText(file, DistributedFixtures.Token.Value);
+            (code, error) = Run("worker", "--token-file", file, "--listen", "https://127.0.0.1:5005");
+            Assert.Equal(DigitsApp.InvalidInput, code);
+            Assert.Equal("error: the listen address https://127.0.0.1:5005/ must be http://host:port (HTTP/2 without TLS)", error.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("sensor", "--workers: 'sensor' is not id=http://host:port")]
+    [InlineData("sensor=http://127.0.0.1:1,sensor=http://127.0.0.1:2", "--workers: node sensor is given twice")]
+    [InlineData("sensor=http://127.0.0.1:1,gateway=http://127.0.0.1:2", "no worker for node edge of the plan (workers are given for sensor, gateway)")]
+    public void The_coordinator_names_what_is_wrong_with_workers(string workers, string expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"token-{Guid.NewGuid():N}");
+        File.WriteAllText(file, DistributedFixtures.Token.Value);
+        try
+        {
+            var (code, error) = Run("train-remote", "--workers", workers, "--token-file", file, "--steps", "1");
+            Assert.Equal(DigitsApp.InvalidInput, code);
+            Assert.Equal($"error: {expected}", error.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
