@@ -4,7 +4,8 @@ namespace HopSplit.Experiments;
 /// <param name="OutputDirectory">Where the CSV and PNG files go (created).</param>
 /// <param name="ReportPath">The Markdown report; by default RESULTS.md in the output folder's parent.</param>
 /// <param name="Quick">A tiny grid that runs in seconds (for the test).</param>
-public sealed record ExperimentOptions(int Seed, string OutputDirectory, string ReportPath, bool Quick)
+/// <param name="Only">Run only the family of this name (its files; the report then has only its section).</param>
+public sealed record ExperimentOptions(int Seed, string OutputDirectory, string ReportPath, bool Quick, string? Only = null)
 {
     public const int DefaultSeed = 7;
 
@@ -14,6 +15,7 @@ public sealed record ExperimentOptions(int Seed, string OutputDirectory, string 
         var output = Path.Combine("docs", "results");
         string? report = null;
         var quick = false;
+        string? only = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -27,11 +29,12 @@ public sealed record ExperimentOptions(int Seed, string OutputDirectory, string 
                 case "--out": output = Value(); break;
                 case "--report": report = Value(); break;
                 case "--quick": quick = true; break;
+                case "--only": only = Value(); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         output = Path.GetFullPath(output);
         report ??= Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(output))!, "RESULTS.md");
-        return new ExperimentOptions(seed, output, Path.GetFullPath(report), quick);
+        return new ExperimentOptions(seed, output, Path.GetFullPath(report), quick, only);
     }
 }

@@ -23,11 +23,14 @@ public static class ExperimentRunner
         Directory.CreateDirectory(options.OutputDirectory);
         var context = new ExperimentContext(options.OutputDirectory, options.Seed, options.Quick);
         var sections = new List<ReportSection>();
-        foreach (var family in Families())
+        foreach (var family in Families().Where(f => options.Only is null || f.Name == options.Only))
         {
+            log.WriteLine($"{family.Name}...");
+            log.Flush();
             var clock = Stopwatch.StartNew();
             sections.Add(family.Run(context));
             log.WriteLine($"{family.Name}: {clock.Elapsed.TotalSeconds:F1} s");
+            log.Flush();
         }
         ReportWriter.Write(options.ReportPath, context, sections, Introduction);
     }

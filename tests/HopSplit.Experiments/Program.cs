@@ -14,6 +14,6 @@ try
 catch (ArgumentException e)
 {
     Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: HopSplit.Experiments [--seed N] [--out DIR] [--report FILE] [--quick]");
+    Console.Error.WriteLine("usage: HopSplit.Experiments [--seed N] [--out DIR] [--report FILE] [--quick] [--only FAMILY]");
     return 2;
 }

@@ -20,22 +20,34 @@ public sealed class PlanningTime : IExperiment
     public ReportSection Run(ExperimentContext context)
     {
         var random = context.RandomFor(3);
-        var repetitions = context.Quick ? 1 : 5;
-        var instances = context.Quick ? 1 : 3;
+        var repetitions = context.Quick ? 1 : 3;
+        var instances = context.Quick ? 1 : 2;
+        // JIT warm-up once, so the first point does not pay for compilation.
+        PlanRunner.TryPlan(SyntheticModels.Cnn(new Random(0), 8), NetworkFactory.Mesh(new Random(0), 5, 1e8), new TrainingJob(64), PlanningAlgorithm.Bsp, joint: JointMode.Exact);
 
         // Scaling: synthetic CNNs on random meshes (100 Mbps, 10x heterogeneity), joint planning (alternating and exact).
+        // Each sweep stops after the first point whose exact planning takes over BudgetMs (a shared 2-core machine).
         int[] layerCounts = context.Quick ? [5, 10] : [10, 20, 40, 80, 160];
-        int[] nodeCounts = context.Quick ? [4, 6] : [4, 8, 16, 32, 64];
+        int[] nodeCounts = context.Quick ? [4, 6] : [4, 8, 12, 16, 24, 32];
         var byLayers = new ResultTable("layers", "nodes", "alternating_ms_median", "exact_ms_median");
-        foreach (var layers in layerCounts) Scale(byLayers, random, layers, 12, repetitions, instances);
+        foreach (var layers in layerCounts)
+        {
+            Console.Error.WriteLine($"  layers {layers}");
+            if (Scale(byLayers, random, layers, 8, repetitions, instances) > BudgetMs) break;
+        }
         var byNodes = new ResultTable("layers", "nodes", "alternating_ms_median", "exact_ms_median");
-        foreach (var nodes in nodeCounts) Scale(byNodes, random, 40, nodes, repetitions, instances);
+        foreach (var nodes in nodeCounts)
+        {
+            Console.Error.WriteLine($"  nodes {nodes}");
+            if (Scale(byNodes, random, 20, nodes, repetitions, instances) > BudgetMs) break;
+        }
 
         // Against exhaustive search: small meshes, one fixed b (exhaustive enumerates every plan for it).
-        (int Layers, int Nodes)[] small = context.Quick ? [(4, 4)] : [(6, 4), (8, 4), (8, 5), (10, 5), (10, 6), (12, 6), (12, 7)];
+        (int Layers, int Nodes)[] small = context.Quick ? [(4, 4)] : [(6, 4), (8, 5), (10, 6), (12, 7), (14, 8), (16, 9), (18, 10)];
         var versus = new ResultTable("layers", "nodes", "plans_enumerated", "hopsplit_ms_median", "exhaustive_ms_median", "speedup", "same_latency");
         foreach (var (layers, nodes) in small)
         {
+            Console.Error.WriteLine($"  exhaustive {layers}x{nodes}");
             var problem = Problem(random, layers, nodes);
             var options = new PlannerOptions(PlanningAlgorithm.Bsp, MicroBatchSize: 4);
             var plan = PlanRunner.TryPlan(problem.Model, problem.Network, problem.Job, PlanningAlgorithm.Bsp, 4);
@@ -44,14 +56,15 @@ public sealed class PlanningTime : IExperiment
             var slow = Median(repetitions, () => ExhaustivePlanner.Best(problem, 4));
             var same = plan is null ? exhaustive.Shape is null : Math.Abs(plan.LatencySeconds - exhaustive.Latency) <= 1e-9 * exhaustive.Latency;
             versus.Add(layers, nodes, exhaustive.Plans, fast, slow, slow / fast, same ? "yes" : "NO");
+            if (slow > BudgetMs) break;
         }
 
         var layersCsv = context.WriteCsv(byLayers, Name + "-layers");
         var nodesCsv = context.WriteCsv(byNodes, Name + "-nodes");
         var versusCsv = context.WriteCsv(versus, Name + "-exhaustive");
-        Charts.Lines(context.PathOf(Name + "-layers.png"), "Planning time against model depth (12-node meshes)", "layers (log)", "median ms (log)",
+        Charts.Lines(context.PathOf(Name + "-layers.png"), "Planning time against model depth (8-node meshes)", "layers (log)", "median ms (log)",
             [Column("alternating (default)", byLayers, 0, 2), Column("exact joint", byLayers, 0, 3)], logX: true, logY: true);
-        Charts.Lines(context.PathOf(Name + "-nodes.png"), "Planning time against network size (40 layers)", "nodes (log)", "median ms (log)",
+        Charts.Lines(context.PathOf(Name + "-nodes.png"), "Planning time against network size (20 layers)", "nodes (log)", "median ms (log)",
             [Column("alternating (default)", byNodes, 1, 2), Column("exact joint", byNodes, 1, 3)], logX: true, logY: true);
         Charts.Lines(context.PathOf(Name + "-exhaustive.png"), "HopSplit against exhaustive search (b = 4, small meshes)", "plans enumerated (log)", "median ms (log)",
             [Column("hopsplit (b = 4)", versus, 2, 3), Column("exhaustive (b = 4)", versus, 2, 4)], logX: true, logY: true);
@@ -60,8 +73,10 @@ public sealed class PlanningTime : IExperiment
         body.Append($"""
             Wall-clock medians over {repetitions} runs of {instances} seeded instance(s) per point on this machine (2 shared cores,
             Release build): these numbers, and only these, change from run to run. Instances are synthetic CNNs (cheap early
-            layers with big activations, expensive late layers with small ones) on random meshes at 100 Mbps; "alternating" is
-            the default joint planner, "exact" solves MSP for every distinct number of micro-batches (B = 64).
+            layers with big activations, expensive late layers with small ones) on random meshes at 100 Mbps (8 nodes for the
+            layer sweep, 20 layers for the node sweep); "alternating" is the default joint planner, "exact" solves MSP for every
+            distinct number of micro-batches (B = 64). A sweep stops after the first point whose exact planning takes over
+            {BudgetMs / 1000:F1} s, to keep the whole run to minutes on a shared machine.
 
             {context.Image(Name + "-layers", "planning time vs layers")}
             {context.Image(Name + "-nodes", "planning time vs nodes")}
@@ -83,7 +98,10 @@ public sealed class PlanningTime : IExperiment
     private static PlanningProblem Problem(Random random, int layers, int nodes) =>
         new(SyntheticModels.Cnn(random, layers), NetworkFactory.Mesh(random, nodes, 1e8), new TrainingJob(64));
 
-    private static void Scale(ResultTable table, Random random, int layers, int nodes, int repetitions, int instances)
+    private const double BudgetMs = 1500;
+
+    /// <summary>Adds one point (medians over instances of per-instance medians) and returns the exact planner's median.</summary>
+    private static double Scale(ResultTable table, Random random, int layers, int nodes, int repetitions, int instances)
     {
         var alternating = new List<double>();
         var exact = new List<double>();
@@ -94,12 +112,12 @@ public sealed class PlanningTime : IExperiment
             exact.Add(Median(repetitions, () => PlanRunner.TryPlan(problem.Model, problem.Network, problem.Job, PlanningAlgorithm.Bsp, joint: JointMode.Exact)));
         }
         table.Add(layers, nodes, PlanRunner.Median(alternating), PlanRunner.Median(exact));
+        return PlanRunner.Median(exact);
     }
 
-    /// <summary>Median wall-clock milliseconds of an action, after one untimed warm-up run.</summary>
+    /// <summary>Median wall-clock milliseconds of an action.</summary>
     private static double Median(int repetitions, Action action)
     {
-        action();
         var times = new List<double>();
         for (var r = 0; r < repetitions; r++)
         {
