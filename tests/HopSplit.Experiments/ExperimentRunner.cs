@@ -28,11 +28,12 @@ public static class ExperimentRunner
             log.WriteLine($"{family.Name}...");
             log.Flush();
             var clock = Stopwatch.StartNew();
-            sections.Add(family.Run(context));
+            var section = family.Run(context);
+            sections.Add(section with { Body = section.Body.TrimEnd() + "\n\n" + Readings.For(family.Name) });
             log.WriteLine($"{family.Name}: {clock.Elapsed.TotalSeconds:F1} s");
             log.Flush();
         }
-        ReportWriter.Write(options.ReportPath, context, sections, Introduction);
+        ReportWriter.Write(options.ReportPath, context, sections, Introduction + "\n\n" + Readings.Summary);
     }
 
     private const string Introduction = """

@@ -30,7 +30,8 @@ public static class Charts
             var line = plot.Add.Scatter(xs, ys, palette.GetColor(index++));
             line.LegendText = s.Name;
             line.MarkerSize = xs.Length > 40 ? 0 : 6;
-            line.LineWidth = 2;
+            // The first series (HopSplit in most plots) is drawn widest, so baselines that tie with it do not hide it.
+            line.LineWidth = index == 1 ? 5 : 2;
         }
         foreach (var (x, y, label) in marks ?? [])
         {
@@ -76,7 +77,7 @@ public static class Charts
         {
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             IntegerTicksOnly = true,
-            LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+            LabelFormatter = v => Math.Pow(10, v).ToString(v is >= -3 and <= 5 ? "0.###" : "0E0", System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 }
