@@ -48,6 +48,28 @@ public sealed class QuickRunTests : IDisposable
     }
 
     [Fact]
+    public void HopSplit_is_never_slower_than_a_baseline_in_the_baseline_tables()
+    {
+        var options = Run("baselines", 5);
+        var files = Directory.GetFiles(options.OutputDirectory, "baselines-*.csv");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            var header = lines[0].Split(',');
+            var hopsplit = Array.IndexOf(header, "hopsplit_s");
+            var baselines = new[] { "sequential_s", "even_s", "two_tier_s", "bottleneck_s" }.Select(c => Array.IndexOf(header, c)).ToArray();
+            foreach (var cells in lines.Skip(1).Select(l => l.Split(',')))
+            {
+                if (cells[hopsplit].Length == 0) continue; // no plan fits: no baseline's does either
+                var t = double.Parse(cells[hopsplit], System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var column in baselines.Where(c => cells[c].Length > 0))
+                    Assert.True(t <= double.Parse(cells[column], System.Globalization.CultureInfo.InvariantCulture) * (1 + 1e-9), $"{Path.GetFileName(file)}: {string.Join(',', cells)}");
+            }
+        }
+    }
+
+    [Fact]
     public void Another_seed_draws_other_random_instances()
     {
         var a = Run("a", 1);

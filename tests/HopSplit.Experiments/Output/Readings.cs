@@ -16,11 +16,11 @@ public static class Readings
         - *Where it does not*: tiny models (the digits CNN trains fastest on the device alone at every bandwidth,
           speedup 1.0), slow links (ResNet-18 at 10 Mbps keeps everything on the device; the measured AlexNet at
           100 Mbps too), and bandwidth that swings widely while the plan stays fixed (section 7: with a log-normal
-          sigma of 1 the static pipelined plan is on average slower than sequential in several cases).
+          sigma of 1 the static pipelined plan is on average slower than sequential in five of six cases).
         - *Multi-hop in these networks*: the optimal plans use two compute nodes almost everywhere (the device and the
           first node that is fast enough); more hops mostly add link stages. So the two-tier and bottleneck-only
           baselines tie with HopSplit on most chain points (within 0-3%), and the chain length barely changes T. Three
-          or more compute segments appear only with fast links (1 Gbps) or little heterogeneity. The even split is
+          or more compute segments appear only with fast links (200 Mbps and up for VGG-16) or little heterogeneity. The even split is
           4-90x slower: it gives the slow device an equal share of FLOPs and sends big early activations.
         - *Joint optimization*: alternating from both ends is exactly optimal on 299 of 300 random instances (max gap
           1.7%); the paper's alternation from b = B alone misses by 35% at the 90th percentile and up to 158%.
@@ -91,11 +91,12 @@ public static class Readings
             """,
         "fluctuating-bandwidth" => """
             **Reading.** A plan fixed for the mean bandwidth loses a few percent when bandwidth varies by about 25%
-            (sigma 0.25: 0-11% regret), 13-34% at sigma 0.5 and 70-190% at sigma 1, with single iterations several times
-            slower than the re-planned optimum. Part of it is Jensen's inequality: a factor of mean 1 makes transfers
+            (sigma 0.25: 0-11% regret), 13-34% at sigma 0.5 and 69-186% at sigma 1, with single iterations several times
+            slower than the re-planned optimum (the exception is ResNet-18 at 20 Mbps, whose plan stays on the device
+            and barely depends on links). Part of it is Jensen's inequality: a factor of mean 1 makes transfers
             slower on average (E[1/factor] = e^(sigma^2)), so plans that route much data over links degrade most, and
-            with sigma = 1 the static pipelined plan is slower on average than sequential split learning in half the
-            cases. Planning for a pessimistic bandwidth (a low quantile or the harmonic mean) or re-planning when the
+            with sigma = 1 the static pipelined plan is slower on average than sequential split learning (also planned
+            once, for the mean) in five of the six cases. Planning for a pessimistic bandwidth (a low quantile or the harmonic mean) or re-planning when the
             measured bandwidth drifts would recover most of it; the oracle column bounds that gain.
             """,
         _ => "",
