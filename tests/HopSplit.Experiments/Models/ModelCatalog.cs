@@ -1,0 +1,26 @@
+using HopSplit.Planning.Json;
+using HopSplit.Planning.Model;
+
+namespace HopSplit.Experiments.Models;
+
+/// <summary>A model the experiments plan, with where its costs come from.</summary>
+/// <param name="Key">Short name used in tables and CSV.</param>
+/// <param name="Costs">The cost table.</param>
+/// <param name="Source">"FLOP count" (generated) or "GPU-measured" (PipeDream profile).</param>
+/// <param name="BatchSize">The mini-batch B the experiments train it with.</param>
+public sealed record ExperimentModel(string Key, ModelCosts Costs, string Source, int BatchSize);
+
+/// <summary>The real models of the evaluation: generated cost tables and the measured profiles in samples/models.</summary>
+public static class ModelCatalog
+{
+    public static ExperimentModel Vgg16 { get; } = new("vgg16", Models.Vgg16.Costs, "FLOP count", 32);
+    public static ExperimentModel ResNet18 { get; } = new("resnet18", Models.ResNet18.Costs, "FLOP count", 32);
+    public static ExperimentModel DigitNet { get; } = new("digitnet", Models.DigitNet.Costs, "FLOP count", 64);
+    public static ExperimentModel Vgg16Measured { get; } = Measured("vgg16-measured", "vgg16.pipedream.model.json");
+    public static ExperimentModel AlexNetMeasured { get; } = Measured("alexnet-measured", "alexnet.pipedream.model.json");
+
+    public static IReadOnlyList<ExperimentModel> All { get; } = [Vgg16, ResNet18, DigitNet, Vgg16Measured, AlexNetMeasured];
+
+    private static ExperimentModel Measured(string key, string file) =>
+        new(key, PlanningFiles.LoadModel(Path.Combine(AppContext.BaseDirectory, "models", file)), "GPU-measured", 32);
+}
