@@ -65,6 +65,7 @@ public static class DigitsApp
         });
         root.Subcommands.Add(ProfileCommand.Create(output, error));
         root.Subcommands.Add(Bench.BenchCommand.Create(output));
+        root.Subcommands.Add(Bench.CompareCommand.Create(output));
         root.Subcommands.Add(WorkerCommand.Create(output, error));
         root.Subcommands.Add(RemoteTrainCommand.Create(output, error));
         return root;
