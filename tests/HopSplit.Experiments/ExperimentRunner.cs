@@ -49,6 +49,7 @@ public static class ExperimentRunner
         generator from their TorchSharp declarations (FLOP counts, tests/HopSplit.Experiments/Models), and VGG-16 and
         AlexNet as profiled on a GPU by PipeDream (samples/models, measured seconds turned into FLOP-equivalents).
         All latencies are the planning model's (MODEL.md section 5) or the discrete-event simulator's: no training
-        runs here (emulated training runs are a separate part of the issue).
+        runs here. Emulated training confirms the ranking of plans on the Digits sample: see
+[runtime.md, "Plans ranked by measurement"](runtime.md#plans-ranked-by-measurement) (`digits compare`).
         """;
 }
