@@ -19,7 +19,7 @@ public sealed class BaselineComparison : IExperiment
 
     public ReportSection Run(ExperimentContext context)
     {
-        var models = context.Quick ? new[] { ModelCatalog.ResNet18, ModelCatalog.DigitNet } : ModelCatalog.All.ToArray();
+        var models = context.Quick ? new[] { ModelCatalog.ResNet18, ModelCatalog.DigitNet } : ModelCatalog.AllWithProfiled.ToArray();
         int[] hops = context.Quick ? [3, 4] : [3, 4, 5, 6, 7, 8, 9, 10];
         double[] mbps = context.Quick ? [10, 1000] : [10, 20, 50, 100, 200, 500, 1000];
         var sweeps = new[]

@@ -19,7 +19,7 @@ public sealed class FormulaVsSimulation : IExperiment
     public ReportSection Run(ExperimentContext context)
     {
         var random = context.RandomFor(4);
-        var models = context.Quick ? new[] { ModelCatalog.DigitNet } : ModelCatalog.All.ToArray();
+        var models = context.Quick ? new[] { ModelCatalog.DigitNet } : ModelCatalog.AllWithProfiled.ToArray();
         var networks = context.Quick
             ? new[] { ("chain5-100M", NetworkFactory.Chain(5, 1e8)) }
             : new[]
