@@ -42,7 +42,7 @@ public sealed class AlternatingGap : IExperiment
                 exact.Latency, exact.MicroBatchSize, both.Latency, both.MicroBatchSize, gap, fromB.Latency, gapB);
         }
         var csv = context.WriteCsv(table, Name);
-        Charts.Lines(context.PathOf(Name + ".png"), "Alternating vs exact joint optimum: share of instances within a gap",
+        ReportCharts.Lines(context.PathOf(Name + ".png"), "Alternating vs exact joint optimum: share of instances within a gap",
             "gap above the exact optimum (%)", "share of instances", [Cdf("alternating from b = B and b = 1 (default)", gaps), Cdf("alternating from b = B only (paper)", fromBGaps)]);
 
         var summary = new ResultTable("variant", "instances", "exactly optimal (gap < 1e-6 %)", "median gap %", "90th percentile %", "99th percentile %", "max gap %");

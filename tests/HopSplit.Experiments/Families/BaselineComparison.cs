@@ -62,7 +62,7 @@ public sealed class BaselineComparison : IExperiment
                 }
                 var stem = $"{Name}-{sweep.Key}-{model.Key}";
                 var csv = context.WriteCsv(table, stem);
-                Charts.Lines(context.PathOf(stem + ".png"), $"{model.Key}: T of each planner over the {sweep.Key} sweep",
+                ReportCharts.Lines(context.PathOf(stem + ".png"), $"{model.Key}: T of each planner over the {sweep.Key} sweep",
                     sweep.Axis, "T (s per mini-batch, log)",
                     PlanRunner.Compared.Select((a, k) => new Series(PlanRunner.Name(a), table.Numbers(0), table.Numbers(k + 1))),
                     logX: sweep.LogAxis, logY: true);

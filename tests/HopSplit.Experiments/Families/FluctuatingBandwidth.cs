@@ -63,7 +63,7 @@ public sealed class FluctuatingBandwidth : IExperiment
             }
         }
         var csv = context.WriteCsv(table, Name);
-        Charts.Lines(context.PathOf(Name + ".png"), "Static plan under fluctuating bandwidth: mean T above re-planning every iteration",
+        ReportCharts.Lines(context.PathOf(Name + ".png"), "Static plan under fluctuating bandwidth: mean T above re-planning every iteration",
             "sigma of log(bandwidth factor)", "regret (%)", series);
         var body = new StringBuilder();
         body.Append($"""

@@ -57,7 +57,7 @@ public sealed class FormulaVsSimulation : IExperiment
         var csv = context.WriteCsv(table, Name);
         var index = Enumerable.Range(1, table.Rows.Count).Select(i => (double)i).ToArray();
         var lowerOverFormula = table.Numbers(8).Zip(table.Numbers(5), (l, f) => l / f).ToArray();
-        Charts.Lines(context.PathOf(Name + ".png"), "Simulated makespan and lower bound, relative to the formula T", "plan (row of the CSV)", "seconds / formula T",
+        ReportCharts.Lines(context.PathOf(Name + ".png"), "Simulated makespan and lower bound, relative to the formula T", "plan (row of the CSV)", "seconds / formula T",
             [new Series("gpipe (simulated)", index, table.Numbers(9)), new Series("1f1b (simulated)", index, table.Numbers(10)), new Series("lower bound", index, lowerOverFormula)]);
 
         var g = table.Numbers(9);

@@ -58,7 +58,7 @@ public sealed class HeterogeneityAndMemory : IExperiment
             }
         }
         var csv = context.WriteCsv(table, stem);
-        Charts.Lines(context.PathOf(stem + ".png"), $"Speedup over sequential against {axis}", axis + " (log)", "T(sequential) / T(planner)", series, logX: logX);
+        ReportCharts.Lines(context.PathOf(stem + ".png"), $"Speedup over sequential against {axis}", axis + " (log)", "T(sequential) / T(planner)", series, logX: logX);
         return $"{context.Image(stem, stem)}\n\n{csv}:\n\n{table.ToMarkdown()}\n";
     }
 

@@ -74,7 +74,7 @@ public sealed class MicroBatchEffect : IExperiment
             }
             var stem = $"{Name}-{model.Key}";
             var csv = context.WriteCsv(curves, stem);
-            Charts.Lines(context.PathOf(stem + ".png"), $"{model.Key}: T(b) of the optimal plan, relative to b = B", "micro-batch size b (log)", "T(b) / T(B)",
+            ReportCharts.Lines(context.PathOf(stem + ".png"), $"{model.Key}: T(b) of the optimal plan, relative to b = B", "micro-batch size b (log)", "T(b) / T(B)",
                 series, logX: true, marks: marks);
             body.Append(context.Image(stem, $"T(b) {model.Key}")).Append($" ({csv})\n\n");
         }

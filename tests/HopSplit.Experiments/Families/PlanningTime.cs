@@ -65,11 +65,11 @@ public sealed class PlanningTime : IExperiment
         var layersCsv = context.WriteCsv(byLayers, Name + "-layers");
         var nodesCsv = context.WriteCsv(byNodes, Name + "-nodes");
         var versusCsv = context.WriteCsv(versus, Name + "-exhaustive");
-        Charts.Lines(context.PathOf(Name + "-layers.png"), "Planning time against model depth (8-node meshes)", "layers (log)", "median ms (log)",
+        ReportCharts.Lines(context.PathOf(Name + "-layers.png"), "Planning time against model depth (8-node meshes)", "layers (log)", "median ms (log)",
             [Column("alternating (default)", byLayers, 0, 2), Column("exact joint", byLayers, 0, 3)], logX: true, logY: true);
-        Charts.Lines(context.PathOf(Name + "-nodes.png"), "Planning time against network size (20 layers)", "nodes (log)", "median ms (log)",
+        ReportCharts.Lines(context.PathOf(Name + "-nodes.png"), "Planning time against network size (20 layers)", "nodes (log)", "median ms (log)",
             [Column("alternating (default)", byNodes, 1, 2), Column("exact joint", byNodes, 1, 3)], logX: true, logY: true);
-        Charts.Lines(context.PathOf(Name + "-exhaustive.png"), "HopSplit against exhaustive search (b = 4, small meshes)", "plans enumerated (log)", "median ms (log)",
+        ReportCharts.Lines(context.PathOf(Name + "-exhaustive.png"), "HopSplit against exhaustive search (b = 4, small meshes)", "plans enumerated (log)", "median ms (log)",
             [Column("hopsplit (b = 4)", versus, 2, 3), Column("exhaustive (b = 4)", versus, 2, 4)], logX: true, logY: true);
 
         var body = new StringBuilder();

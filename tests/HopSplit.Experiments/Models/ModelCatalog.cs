@@ -16,7 +16,7 @@ public static class ModelCatalog
 {
     public static ExperimentModel Vgg16 { get; } = new("vgg16", Models.Vgg16.Costs, "FLOP count", 32);
     public static ExperimentModel ResNet18 { get; } = new("resnet18", Models.ResNet18.Costs, "FLOP count", 32);
-    public static ExperimentModel DigitNet { get; } = new("digitnet", Models.DigitNet.Costs, "FLOP count", 64);
+    public static ExperimentModel DigitNet { get; } = new("digitnet", HopSplit.Samples.Digits.DigitNet.Costs, "FLOP count", 64);
     public static ExperimentModel Vgg16Measured { get; } = Measured("vgg16-measured", "vgg16.pipedream.model.json");
     public static ExperimentModel AlexNetMeasured { get; } = Measured("alexnet-measured", "alexnet.pipedream.model.json");
 

@@ -9,7 +9,7 @@ public sealed record Series(string Name, double[] X, double[] Y);
 /// The few chart shapes the report uses, drawn with ScottPlot and saved as PNG. Log axes are drawn by
 /// plotting log10 of the values and labelling the ticks with powers of ten (ScottPlot 5 has no log axis).
 /// </summary>
-public static class Charts
+public static class ReportCharts
 {
     private const int Width = 900;
     private const int Height = 520;
@@ -64,7 +64,7 @@ public static class Charts
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        plot.Font.Set(ChartFont.Family);
+        plot.Font.Set(HopSplit.Charts.ChartFont.Family);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -80,16 +80,4 @@ public static class Charts
             LabelFormatter = v => Math.Pow(10, v).ToString(v is >= -3 and <= 5 ? "0.###" : "0E0", System.Globalization.CultureInfo.InvariantCulture),
         };
     }
-}
-
-/// <summary>
-/// The font family for chart text (as src/HopSplit.Charts' ChartFont, which is internal there): ScottPlot falls
-/// back to DejaVu Serif on Debian when none of its favourites is installed, so look for sans families first.
-/// </summary>
-internal static class ChartFont
-{
-    private static readonly string[] SansFamilies = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica"];
-
-    public static string Family { get; } =
-        SansFamilies.FirstOrDefault(name => Fonts.GetTypeface(name, false, false).FamilyName == name) ?? Fonts.Default;
 }
