@@ -1,15 +1,12 @@
 using System.CommandLine;
-using System.Globalization;
-using HopSplit.Profiling;
-using HopSplit.Runtime;
-using HopSplit.Samples.Digits.Synthetic;
-using TorchSharp;
+using HopSplit.Tooling;
 
 namespace HopSplit.Samples.Digits;
 
 /// <summary>
 /// `digits profile`: measures every layer of DigitNet on this machine (forward and backward time, output
-/// size, parameters) and writes the profile file the generator reads as an AdditionalFile.
+/// size, parameters) and writes the profile file the generator reads as an AdditionalFile; the same work as
+/// `hopsplit profile --assembly digits.dll`, done from inside the application.
 /// </summary>
 internal static class ProfileCommand
 {
@@ -25,27 +22,8 @@ internal static class ProfileCommand
         var command = new Command("profile", "Measure DigitNet's layers on this machine and write DigitNet.hsprofile.json.");
         command.Options.Add(file);
         command.Options.Add(batch);
-        command.SetAction(parse =>
-        {
-            GlibcHeap.KeepLargeBlocks();
-            torch.set_num_threads(1);
-            using var scope = torch.NewDisposeScope();
-            using var model = new DigitNet();
-            var (images, _) = DigitTensors.ToTensors(SyntheticDigits.Generate(parse.GetValue(batch), seed: 3));
-            var profile = LayerProfiler.Profile(model, DigitNet.Costs, images);
-            var path = parse.GetValue(file)!.FullName;
-            profile.Write(path);
-            output.WriteLine($"This machine: {profile.MachineFlopsPerSecond / 1e9:F1} GFLOP/s on a dense matrix product ({profile.MachineDescription}).");
-            output.WriteLine($"{"layer",-8} {"forward",12} {"backward",12} {"fwd FLOPs",12} {"analysed",12} {"output",8} {"params",8}");
-            foreach (var layer in profile.Layers)
-            {
-                var analysed = DigitNet.Costs.Layers[layer.Index].ForwardFlops;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{layer.Name,-8} {layer.ForwardSeconds * 1e6,9:F2} us {layer.BackwardSeconds * 1e6,9:F2} us {layer.ForwardFlops,12:G4} {analysed,12:G4} {layer.OutputElements,8} {layer.Parameters,8}"));
-            }
-            output.WriteLine($"Per sample. Wrote {path}");
-            return DigitsApp.Success;
-        });
+        command.SetAction(parse => ModelTypeProfiler.Run(typeof(DigitNet).Assembly, nameof(DigitNet), parse.GetValue(batch),
+            parse.GetValue(file)!.FullName, output, error));
         return command;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using HopSplit.Planning.Model;
+using HopSplit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -103,12 +104,6 @@ public static class LayerProfiler
         Tensor output;
         using (no_grad())
             output = module.forward(input).detach();
-        return (Median(forward), Median(backward), output);
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
+        return (Median.Of(forward), Median.Of(backward), output);
     }
 }

@@ -90,15 +90,15 @@ public sealed class PipelineReport
             var modeled = layout.ModeledTime(stage, b);
             var tasks = full.SelectMany(s => s.Tasks.Where(t => t.Task.StageIndex == stage.Index)).ToArray();
             var fullSize = tasks.Where(t => full[0].MicroBatchSizes[t.Task.MicroBatch] == b).ToArray();
-            double MedianOf(TaskDirection direction) => Median(fullSize.Where(t => t.Task.Direction == direction).Select(t => t.Task.DurationSeconds));
+            double MedianOf(TaskDirection direction) => Median.Of(fullSize.Where(t => t.Task.Direction == direction).Select(t => t.Task.DurationSeconds));
             var busy = full.Select(s => s.Tasks.Where(t => t.Task.StageIndex == stage.Index).Sum(t => t.Task.DurationSeconds));
-            var workShare = stage.Kind == StageKind.Compute ? Median(tasks.Select(t => t.WorkSeconds / Math.Max(t.Task.DurationSeconds, 1e-12))) : 0;
+            var workShare = stage.Kind == StageKind.Compute ? Median.Of(tasks.Select(t => t.WorkSeconds / Math.Max(t.Task.DurationSeconds, 1e-12))) : 0;
             return new StageReport(stage.ResourceName, stage.Kind, modeled.Forward, modeled.Backward,
                 MedianOf(TaskDirection.Forward), MedianOf(TaskDirection.Backward),
-                simulated.Resources[stage.Index].BusySeconds, Median(busy), workShare);
+                simulated.Resources[stage.Index].BusySeconds, Median.Of(busy), workShare);
         }).ToArray();
         return new PipelineReport(schedule, full.Length, layout.FormulaSeconds(), simulated,
-            Median(full.Select(s => s.MakespanSeconds)), Median(full.Select(s => s.WallSeconds)), stages,
+            Median.Of(full.Select(s => s.MakespanSeconds)), Median.Of(full.Select(s => s.WallSeconds)), stages,
             full.Sum(s => s.Tasks.Count(t => t.Overran && layout.Stages[t.Task.StageIndex].Kind == StageKind.Compute)),
             full.Sum(s => s.Tasks.Count(t => layout.Stages[t.Task.StageIndex].Kind == StageKind.Compute)));
     }
@@ -127,13 +127,5 @@ public sealed class PipelineReport
                 $"{OverranTasks} of {ComputeTasks} compute tasks ({share:P2}) took longer on this machine than on the emulated device ({advice})");
         }
         return text.ToString();
-    }
-
-    internal static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

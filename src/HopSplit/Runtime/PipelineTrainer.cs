@@ -136,13 +136,11 @@ public sealed class PipelineTrainer : IDisposable
         foreach (var optimizer in _optimizers) optimizer.step();
     }
 
-    /// <summary>The parameters of a compute stage's layers, in layer order.</summary>
-    internal static IReadOnlyList<Parameter> StageParameters(ISplitModel model, PipelineStage stage)
+    /// <summary>The parameters of a compute stage's layers, in layer order (as <see cref="ModelStage.Parameters"/> lists them).</summary>
+    private static IReadOnlyList<Parameter> StageParameters(ISplitModel model, PipelineStage stage)
     {
-        var parameters = new List<Parameter>();
-        for (var layer = stage.Ref.FirstLayer; layer <= stage.Ref.LastLayer; layer++)
-            parameters.AddRange(model.Layer(layer).parameters());
-        return parameters;
+        using var range = new ModelStage(model, stage.Ref.FirstLayer, stage.Ref.LastLayer);
+        return range.Parameters().ToList();
     }
 
     private static Tensor[] Slices(Tensor batch, IReadOnlyList<int> sizes)

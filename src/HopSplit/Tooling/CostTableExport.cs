@@ -1,6 +1,5 @@
 using System.Reflection;
 using HopSplit.Planning.Json;
-using HopSplit.Planning.Model;
 
 namespace HopSplit.Tooling;
 
@@ -21,9 +20,9 @@ public static class CostTableExport
             error.WriteLine("error: " + problem);
             return 1;
         }
-        if (type.GetProperty("Costs", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is not ModelCosts costs)
+        if (ModelTypes.GeneratedCosts(type, out problem) is not { } costs)
         {
-            error.WriteLine($"error: {type.FullName} has no generated Costs: the generator could not cost every layer (see the build's HS0001 diagnostics)");
+            error.WriteLine("error: " + problem);
             return 1;
         }
         var json = ModelFileWriter.Format(costs);

@@ -53,12 +53,16 @@ public static class ModelTypes
             problem = $"{type.FullName} has no public parameterless constructor, so a tool cannot create it; add one, or profile from code with LayerProfiler.Profile";
             return null;
         }
-        var costs = type.GetProperty("Costs", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ModelCosts;
-        if (costs is null)
-        {
-            problem = $"{type.FullName} has no generated Costs: the generator could not cost every layer (see the build's HS0001 diagnostics)";
-            return null;
-        }
+        if (GeneratedCosts(type, out problem) is not { } costs) return null;
         return new ModelDescription(type.GetCustomAttribute<SplitModelAttribute>()!.InputShape, costs);
+    }
+
+    /// <summary>The model's generated <c>Costs</c>, or null with the reason (reading it runs no TorchSharp code).</summary>
+    public static ModelCosts? GeneratedCosts(Type type, out string problem)
+    {
+        problem = "";
+        if (type.GetProperty("Costs", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is ModelCosts costs) return costs;
+        problem = $"{type.FullName} has no generated Costs: the generator could not cost every layer (see the build's HS0001 diagnostics)";
+        return null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using HopSplit.Planning.Json;
 using HopSplit.Samples.Digits;
 
@@ -8,25 +6,10 @@ namespace HopSplit.Runtime.Tests.Tool;
 /// <summary>`hopsplit costs` on the Digits sample's build output: the generated cost table as model JSON.</summary>
 public class CostsToolTests
 {
-    static string Metadata(string key) => Path.GetFullPath(typeof(CostsToolTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
-
-    static (int ExitCode, string Output, string Error) Hopsplit(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Metadata("HopSplitTool"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hopsplit costs did not finish in 2 minutes");
-        return (process.ExitCode, output.Result, error.Result);
-    }
-
     [Fact]
     public void Prints_the_generated_cost_table_as_the_model_json_plan_reads()
     {
-        var (code, output, error) = Hopsplit("costs", "--assembly", Metadata("DigitsApplication"));
+        var (code, output, error) = HopsplitTool.Run("costs", "--assembly", HopsplitTool.DigitsApplication);
 
         Assert.True(code == 0, error);
         var model = PlanningFiles.ParseModel(output, "hopsplit costs output");
@@ -41,7 +24,7 @@ public class CostsToolTests
         var path = Path.Combine(Path.GetTempPath(), $"hopsplit-{Guid.NewGuid():N}.model.json");
         try
         {
-            var (code, output, error) = Hopsplit("costs", "--assembly", Metadata("DigitsApplication"), "--model", "DigitNet", "--out", path);
+            var (code, output, error) = HopsplitTool.Run("costs", "--assembly", HopsplitTool.DigitsApplication, "--model", "DigitNet", "--out", path);
             Assert.True(code == 0, error);
             Assert.Contains("Wrote HopSplit.Samples.Digits.DigitNet's cost table (10 layers)", output);
             Assert.Equal(DigitNet.Costs.Layers, PlanningFiles.LoadModel(path).Layers);
@@ -50,7 +33,7 @@ public class CostsToolTests
         {
             File.Delete(path);
         }
-        var (unknown, _, message) = Hopsplit("costs", "--assembly", Metadata("DigitsApplication"), "--model", "Vgg");
+        var (unknown, _, message) = HopsplitTool.Run("costs", "--assembly", HopsplitTool.DigitsApplication, "--model", "Vgg");
         Assert.Equal(1, unknown);
         Assert.Contains("has no [SplitModel] class named 'Vgg'", message);
     }

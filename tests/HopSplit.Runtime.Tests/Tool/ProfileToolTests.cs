@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using HopSplit.Profiling;
 using HopSplit.Samples.Digits;
 
@@ -11,28 +9,13 @@ namespace HopSplit.Runtime.Tests.Tool;
 /// </summary>
 public class ProfileToolTests
 {
-    static string Metadata(string key) => Path.GetFullPath(typeof(ProfileToolTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
-
-    static (int ExitCode, string Output, string Error) Hopsplit(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Metadata("HopSplitTool"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "hopsplit profile did not finish in 2 minutes");
-        return (process.ExitCode, output.Result, error.Result);
-    }
-
     [Fact]
     public void Profiles_the_model_of_a_built_application_and_writes_the_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"hopsplit-{Guid.NewGuid():N}.hsprofile.json");
         try
         {
-            var (code, output, error) = Hopsplit("profile", "--assembly", Metadata("DigitsApplication"), "--batch", "16", "--out", path);
+            var (code, output, error) = HopsplitTool.Run("profile", "--assembly", HopsplitTool.DigitsApplication, "--batch", "16", "--out", path);
 
             Assert.True(code == 0, error + output);
             Assert.Contains("HopSplit.Samples.Digits.DigitNet: 10 layers measured on batches of 16", output);
@@ -49,7 +32,7 @@ public class ProfileToolTests
     [Fact]
     public void An_unknown_model_is_named_with_the_ones_there_are()
     {
-        var (code, _, error) = Hopsplit("profile", "--assembly", Metadata("DigitsApplication"), "--model", "Resnet");
+        var (code, _, error) = HopsplitTool.Run("profile", "--assembly", HopsplitTool.DigitsApplication, "--model", "Resnet");
         Assert.Equal(1, code);
         Assert.Contains("digits has no [SplitModel] class named 'Resnet' (it has: HopSplit.Samples.Digits.DigitNet)", error);
     }
@@ -58,7 +41,7 @@ public class ProfileToolTests
     public void A_missing_or_foreign_assembly_is_refused_by_name()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-app.dll");
-        var (code, _, error) = Hopsplit("profile", "--assembly", missing);
+        var (code, _, error) = HopsplitTool.Run("profile", "--assembly", missing);
         Assert.Equal(1, code);
         Assert.Contains($"--assembly: {missing} does not exist", error);
 
@@ -66,7 +49,7 @@ public class ProfileToolTests
         File.WriteAllText(notAssembly, "not a dll");
         try
         {
-            (code, _, error) = Hopsplit("profile", "--assembly", notAssembly);
+            (code, _, error) = HopsplitTool.Run("profile", "--assembly", notAssembly);
             Assert.Equal(1, code);
             Assert.Contains("cannot use", error);
         }

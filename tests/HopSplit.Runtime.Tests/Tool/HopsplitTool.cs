@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace HopSplit.Runtime.Tests.Tool;
+
+/// <summary>The hopsplit tool run as its own process, and the Digits sample's build output it works on.</summary>
+internal static class HopsplitTool
+{
+    /// <summary>The Digits sample's built application (samples/Digits/bin/...; built first, see the csproj).</summary>
+    public static string DigitsApplication => Metadata("DigitsApplication");
+
+    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Metadata("HopSplitTool"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"hopsplit {string.Join(' ', args)} did not finish in 2 minutes");
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static string Metadata(string key) => Path.GetFullPath(typeof(HopsplitTool).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+}
