@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HopSplit.Distributed.Protocol;
+using HopSplit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -106,10 +107,7 @@ internal sealed class HostedSegment : IDisposable
                     var classes = output.shape[^1];
                     if (labels.min().item<long>() < 0 || labels.max().item<long>() >= classes)
                         throw FrameRules.Invalid($"labels: stage {Stage} has {classes} classes; labels must be 0..{classes - 1}");
-                    var value = nn.functional.cross_entropy(output, labels);
-                    loss = value.ToDouble();
-                    // Weighting each micro-batch's mean loss by its share makes the summed gradients those of the mini-batch.
-                    (value * header.LossWeight).backward();
+                    loss = MicroBatchLoss.Backward(stage, static (o, l) => nn.functional.cross_entropy(o, l), labels, header.LossWeight);
                 }
                 else
                 {

@@ -1,4 +1,3 @@
-using TorchSharp;
 using HopSplit.Planning.Simulation;
 using static TorchSharp.torch;
 
@@ -60,11 +59,7 @@ internal sealed class ComputeStageWorker : StageWorker
         using var scope = NewDisposeScope();
         if (outputGradient is null)
         {
-            // The loss is a mean over this micro-batch; weighting it by its share makes the summed gradients
-            // those of the mean over the whole mini-batch.
-            var loss = _loss(stage.Output!, step.Labels[m]);
-            step.RecordLoss(m, loss.ToDouble());
-            (loss * ((double)step.Sizes[m] / step.Samples)).backward();
+            step.RecordLoss(m, MicroBatchLoss.Backward(stage, _loss, step.Labels[m], (double)step.Sizes[m] / step.Samples));
         }
         else
         {
