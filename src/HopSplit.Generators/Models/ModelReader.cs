@@ -44,10 +44,13 @@ internal static class ModelReader
     /// have the same text in the same file (same kind of member, same static-ness: they bind alike), and analyse
     /// the others with that binding. Issues then point at the first of them, so only the generator (which reports
     /// nothing) uses it; the analyzer does not.</param>
+    /// <param name="readSyntactically">Read plain <c>nn.Factory(constants)</c> initializers without binding them
+    /// (<see cref="SyntacticFactoryReader"/>); off only in the tests that compare both ways.</param>
     public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
-        bool shareIdenticalInitializers = false)
+        bool shareIdenticalInitializers = false, bool readSyntactically = true)
     {
         var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
+        var readers = readSyntactically ? new Dictionary<SyntaxTree, SyntacticFactoryReader>() : null;
         var issues = new List<ModelIssue>();
         var complete = true;
         var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(SplitModelAttribute));
@@ -81,7 +84,7 @@ internal static class ModelReader
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, Constructor, shared, issues, ct);
+            var layer = ReadLayer(member, shape, semanticModel, Constructor, shared, readers, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -166,7 +169,8 @@ internal static class ModelReader
     }
 
     private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
-        Func<ModelConstructor> constructor, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared, List<ModelIssue> issues, CancellationToken ct)
+        Func<ModelConstructor> constructor, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared,
+        Dictionary<SyntaxTree, SyntacticFactoryReader>? readers, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
@@ -180,8 +184,20 @@ internal static class ModelReader
             _ => null,
         };
         var where = initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
-        IOperation? operation;
-        if (initializer is null)
+        IOperation? operation = null;
+        FactoryCall? call = null;
+        if (initializer is not null && readers is not null)
+        {
+            var model = semanticModel(initializer.SyntaxTree);
+            if (model is null) return null;
+            if (!readers.TryGetValue(initializer.SyntaxTree, out var reader)) readers[initializer.SyntaxTree] = reader = new SyntacticFactoryReader(model);
+            call = reader.TryRead(initializer);
+        }
+        if (call is not null)
+        {
+            // Read without binding: nothing more to do here.
+        }
+        else if (initializer is null)
         {
             // Not initialized where declared: the model's constructor may assign it.
             var read = constructor();
@@ -211,7 +227,7 @@ internal static class ModelReader
         try
         {
             var context = new BlockContext(semanticModel, ct);
-            var result = AnalyseModule(operation, input, Env.Empty, context, 0, where);
+            var result = call is not null ? AnalyseCall(call, input) : AnalyseModule(operation, input, Env.Empty, context, 0, where);
             if (result is null)
             {
                 issues.Add(Unprofiled(member, where, "its initializer is null"));
@@ -319,7 +335,6 @@ internal static class ModelReader
 
     private static Analysed? AnalyseFactory(IInvocationOperation invocation, long[]? input, Env env)
     {
-        var kind = invocation.TargetMethod.Name;
         var args = new Dictionary<string, object?>(StringComparer.Ordinal);
         var argumentSyntax = new Dictionary<string, Location>(StringComparer.Ordinal);
         foreach (var argument in invocation.Arguments)
@@ -329,6 +344,30 @@ internal static class ModelReader
             if (argument.ArgumentKind != ArgumentKind.DefaultValue && !argument.IsImplicit)
                 argumentSyntax[argument.Parameter.Name] = argument.Syntax.GetLocation();
         }
+        return AnalyseArguments(invocation.TargetMethod.Name, args, argumentSyntax, invocation.Syntax.GetLocation(), input);
+    }
+
+    /// <summary>A factory call read by <see cref="SyntacticFactoryReader"/> (an nn.Sequential: its children in order).</summary>
+    private static Analysed AnalyseCall(FactoryCall call, long[]? input)
+    {
+        if (call.Children is null) return AnalyseArguments(call.Kind, call.Arguments, call.ArgumentLocations, call.Location, input);
+        var shape = input;
+        double parameters = 0, flops = 0;
+        foreach (var child in call.Children)
+        {
+            var analysed = AnalyseCall(child, shape);
+            shape = analysed.Out;
+            parameters += analysed.Parameters;
+            flops += analysed.Flops;
+        }
+        return new Analysed("Sequential", shape, parameters, flops);
+    }
+
+    /// <summary>The costs of factory <paramref name="kind"/> with its folded arguments; a problem is located at the
+    /// argument at fault, or at the call.</summary>
+    private static Analysed AnalyseArguments(string kind, Dictionary<string, object?> args, Dictionary<string, Location> argumentSyntax,
+        Location call, long[]? input)
+    {
         try
         {
             var result = LayerMath.Analyse(kind, args, input);
@@ -336,7 +375,7 @@ internal static class ModelReader
         }
         catch (LayerProblem problem)
         {
-            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : invocation.Syntax.GetLocation();
+            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : call;
             throw new LocatedProblem(problem, location);
         }
     }
