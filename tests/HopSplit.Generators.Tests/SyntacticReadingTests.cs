@@ -132,6 +132,27 @@ public class SyntacticReadingTests
     }
 
     [Theory]
+    [InlineData("nn.Linear(64, 64)", "Linear")]
+    [InlineData("nn.ReLU()", "ReLU")]
+    [InlineData("nn.ReLU(inplace: 3 < 0)", "ReLU")]
+    [InlineData("nn.Conv2d(1, 32, 3, padding: 1)", "Conv2d")]
+    [InlineData("nn.Conv1d(1, 32, 3, stride: 2)", "Conv1d")]
+    [InlineData("nn.MaxPool2d(2)", "MaxPool2d")]
+    [InlineData("nn.MaxPool1d(2)", "MaxPool1d")]
+    [InlineData("nn.AvgPool2d(2)", "AvgPool2d")]
+    [InlineData("nn.AdaptiveAvgPool2d((1, 1))", "AdaptiveAvgPool2d")]
+    [InlineData("nn.Flatten()", "Flatten")]
+    [InlineData("nn.Dropout(p: 0.25)", "Dropout")]
+    [InlineData("nn.LayerNorm(128)", "LayerNorm")]
+    [InlineData("nn.BatchNorm1d(64)", "BatchNorm1d")]
+    [InlineData("nn.BatchNorm2d(64)", "BatchNorm2d")]
+    [InlineData("nn.Embedding(100, 16)", "Embedding")]
+    [InlineData("nn.GELU()", "GELU")]
+    [InlineData("nn.Sigmoid()", "Sigmoid")]
+    [InlineData("nn.Softmax(1)", "Softmax")]
+    public void Common_factory_calls_are_read_without_binding(string body, string kind) => Assert.Equal(kind, Read(body)?.Kind);
+
+    [Theory]
     [InlineData("nn.Linear(4, System.Environment.ProcessorCount)")]   // not a constant
     [InlineData("nn.Linear(4L + 1, 3)")]                                // a long literal: left to the binder
     [InlineData("nn.Identity()")]                                       // a factory the cost model does not know
