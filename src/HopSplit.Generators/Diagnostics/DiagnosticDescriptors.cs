@@ -51,9 +51,9 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StaleProfile = new(
         "HS0007", "Stale profile",
-        "Profile '{0}' records {1} parameters for layer '{2}', but the model now has {3}: the profile is stale (the model changed since it was measured), so the layer keeps its analysed costs; profile the model again",
+        "Profile '{0}' records {1} parameters for layer '{2}', but the model now has {3}: the profile is stale (the model changed since it was measured), so the layer keeps its {4} costs; profile the model again",
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "A profile row whose parameter count disagrees with the analysed layer was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
+        description: "A profile row whose parameter count disagrees with the analysed layer, or with its [LayerCost] Parameters, was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
 
     public static readonly DiagnosticDescriptor ModelWithoutLayers = new(
         "HS0008", "Model has no layers",

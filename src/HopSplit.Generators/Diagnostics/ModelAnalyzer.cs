@@ -82,7 +82,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         ProfileRow? Covering(string layer)
         {
             if (profile?.Row(layer) is not { } row) return null;
-            return byName.TryGetValue(layer, out var l) && l.Source == "Analysis" && l.Out is not null && row.Parameters != l.Parameters ? null : row;
+            return byName.TryGetValue(layer, out var l) && l.ParametersStated && row.Parameters != l.Parameters ? null : row;
         }
 
         foreach (var issue in reading.Issues)
@@ -98,11 +98,11 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         foreach (var layer in reading.Layers)
         {
             var row = profile.Row(layer.Name);
-            if (row is not null && layer.Source == "Analysis" && layer.Out is not null && row.Parameters != layer.Parameters
-                && layer.Location is { IsInSource: true } stale)
+            if (row is not null && layer.ParametersStated && row.Parameters != layer.Parameters
+                && (layer.ParametersLocation ?? layer.Location) is { IsInSource: true } stale)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StaleProfile, stale,
-                    file, Number(row.Parameters), layer.Name, Number(layer.Parameters)));
+                    file, Number(row.Parameters), layer.Name, Number(layer.Parameters), layer.Source == "Analysis" ? "analysed" : "[LayerCost]"));
             }
             if (layer.Out is not null) { profiledOnly = null; continue; }
             if (row is not null) { profiledOnly = layer.Name; continue; }

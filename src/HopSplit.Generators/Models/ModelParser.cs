@@ -38,7 +38,7 @@ internal static class ModelParser
         var layers = reading.Layers.Select(l => (l.Out is null
             ? new LayerSpec(l.Name, l.Kind, Shape(l.In), EquatableArray<long>.Empty, 0, 0, 0, 0, LayerSpec.NoCosts)
             : new LayerSpec(l.Name, l.Kind, Shape(l.In), Shape(l.Out),
-                l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source))
+                l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source, ParametersStated: l.ParametersStated))
             with { MaybeNull = MemberType(type, l.Name)?.NullableAnnotation == NullableAnnotation.Annotated }).ToArray();
         if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
         // Its own file name, so a class that is also a device or network does not collide.

@@ -19,8 +19,10 @@ internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Loc
 /// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
 /// its tree had no semantic model).</param>
 /// <param name="Location">The layer's initializer (or the member when it has none), for diagnostics.</param>
+/// <param name="ParametersStated">Parameters is a count the model states, so a profile row can be checked against it:
+/// analysed, or the [LayerCost] attribute's Parameters when it is given (at <paramref name="ParametersLocation"/>).</param>
 internal sealed record LayerReading(string Name, string Kind, long[]? In, long[]? Out, double Parameters, double ForwardFlops,
-    double BackwardFlops, string Source, Location? Location = null);
+    double BackwardFlops, string Source, Location? Location = null, bool ParametersStated = false, Location? ParametersLocation = null);
 
 /// <summary>The result of reading a [SplitModel] class: every layer (in chain order) and every issue. Shared by the generator (which
 /// emits only when there is no issue) and the analyzer (which reports the issues).</summary>
@@ -233,7 +235,8 @@ internal static class ModelReader
                 issues.Add(Unprofiled(member, where, "its initializer is null"));
                 return null;
             }
-            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where);
+            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where,
+                ParametersStated: result.Out is not null);
         }
         catch (LocatedProblem located)
         {
@@ -567,7 +570,8 @@ internal static class ModelReader
         }
         if (!ok) return null;
         var kind = declared?.Name is { Length: > 0 } typeName ? typeName : "Custom";
-        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct));
+        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct),
+            ParametersStated: cost.Named("Parameters") is not null, ParametersLocation: cost.NamedLocation("Parameters"));
     }
 
     /// <summary>A folded argument value (see <see cref="Folded"/>); block constructor parameters come from
