@@ -15,7 +15,9 @@ namespace HopSplit.CodeFixes;
 /// <summary>
 /// HS0001: adds a <c>[LayerCost]</c> skeleton to the unprofiled layer, in the attribute list that holds its
 /// <c>[Layer]</c>, with a TODO comment above the member. The values are placeholders that pass HS0004 (all
-/// numbers 0, output shape { 1 }); the user replaces them with the layer's per-sample costs.
+/// numbers 0, output shape { 1 }); the user replaces them with the layer's per-sample costs. When the diagnostic is
+/// in a constructor (a layer assigned there), the attribute goes on the member's declaration, found by the layer
+/// name the analyzer attaches (or the assignment's target), also in another file of a partial class.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddLayerCostCodeFix)), Shared]
 public sealed class AddLayerCostCodeFix : CodeFixProvider
@@ -41,16 +43,39 @@ public sealed class AddLayerCostCodeFix : CodeFixProvider
         {
             if (diagnostic.Id != DiagnosticDescriptors.UnprofiledLayer.Id) continue;
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax) is not { } member
-                || member.AttributeLists.Count == 0)
-                continue;
+            var document = context.Document;
+            var member = node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax);
+            if (member is null && await DeclarationOfLayerAsync(document, node, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } found)
+                (document, member) = found;
+            if (member is null || member.AttributeLists.Count == 0) continue;
             var name = member is PropertyDeclarationSyntax p ? p.Identifier.ValueText
                 : ((FieldDeclarationSyntax)member).Declaration.Variables.First().Identifier.ValueText;
-            var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create($"Add a [LayerCost] skeleton to '{name}'", ct => AddSkeletonAsync(document, member, ct), EquivalenceKey),
                 diagnostic);
         }
+    }
+
+    /// <summary>For a diagnostic inside a constructor: the layer member's field or property declaration and its document.</summary>
+    private static async Task<(Document, MemberDeclarationSyntax)?> DeclarationOfLayerAsync(Document document, SyntaxNode node, Diagnostic diagnostic, CancellationToken ct)
+    {
+        var layer = diagnostic.Properties.TryGetValue(ModelAnalyzer.LayerPropertyName, out var named) ? named : null;
+        // Without the analyzer's property: the target of the assignment the diagnostic is in (fc = ... or this.fc = ...).
+        layer ??= node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Left switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+        if (layer is null || node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type) return null;
+        var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        if (model?.GetDeclaredSymbol(type, ct) is not INamedTypeSymbol symbol) return null;
+        var declaration = symbol.GetMembers(layer).Where(m => m is IFieldSymbol or IPropertySymbol)
+            .SelectMany(m => m.DeclaringSyntaxReferences).Select(r => r.GetSyntax(ct))
+            .Select(s => s.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax))
+            .FirstOrDefault(m => m is not null);
+        if (declaration is null || document.Project.Solution.GetDocument(declaration.SyntaxTree) is not { } target) return null;
+        return (target, declaration);
     }
 
     private static async Task<Document> AddSkeletonAsync(Document document, MemberDeclarationSyntax member, CancellationToken ct)

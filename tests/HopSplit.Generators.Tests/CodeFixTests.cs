@@ -190,6 +190,68 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task HS0001_in_the_constructor_adds_LayerCost_to_the_member_declaration()
+    {
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 4);
+                [Layer] readonly Linear b;
+                public M(long outputs) { b = nn.Linear(4, outputs); }
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + Head + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 4);
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly Linear b;
+                public M(long outputs) { b = nn.Linear(4, outputs); }
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
+    public async Task HS0001_at_a_constructor_condition_fixes_the_layer_it_names_in_another_file()
+    {
+        // The diagnostic is at the condition (not inside an assignment): the analyzer's Layer property names the member,
+        // whose declaration is in the other part of the partial class.
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001",
+            ModelSources.Usings + """
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 4);
+                public M(bool wide)
+                {
+                    if (wide) b = nn.Linear(4, 8);
+                    else b = nn.Linear(4, 2);
+                }
+            }
+            """,
+            ModelSources.Usings + """
+            public partial class M
+            {
+                [Layer] readonly Linear? b;
+            }
+            """);
+        AssertText(solution, 1, ModelSources.Usings + """
+            public partial class M
+            {
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly Linear? b;
+            }
+            """);
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
     public void Providers_fix_only_their_own_ids_and_batch_fix_all()
     {
         Assert.Equal(["HS0003"], new MakeModelPartialCodeFix().FixableDiagnosticIds.ToArray());

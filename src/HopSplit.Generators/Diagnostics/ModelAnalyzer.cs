@@ -89,7 +89,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         {
             if (issue.Location is not { IsInSource: true } location) continue;
             if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
-            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, issue.Args));
+            var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name) : null;
+            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
         if (profile is null) return;
 
@@ -109,11 +110,18 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (layer.Source != "Analysis") { profiledOnly = null; continue; }
             if (profiledOnly is not null && layer.Location is { IsInSource: true } where)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, layer.Name, type.Name,
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name), layer.Name, type.Name,
                     $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
             }
         }
     }
+
+    /// <summary>The name of the [Layer] member an HS0001 is about (the code fix finds its declaration by it when the
+    /// diagnostic is in a constructor).</summary>
+    public const string LayerPropertyName = "Layer";
+
+    private static ImmutableDictionary<string, string?> LayerProperty(string layer) =>
+        ImmutableDictionary<string, string?>.Empty.Add(LayerPropertyName, layer);
 
     /// <summary>HS0009 at every layer that is not a Module&lt;Tensor, Tensor&gt; (the model then gets no ISplitModel).</summary>
     private static void ReportLayersWithoutStages(SyntaxNodeAnalysisContext context, INamedTypeSymbol type, List<ISymbol> layers)
