@@ -67,6 +67,12 @@ public static class DiagnosticDescriptors
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "The generated stages run a model's layers one after another on a single tensor, so every [Layer] must be a TorchSharp Module<Tensor, Tensor>. Planning still works from the cost table.", helpLinkUri: Help("HS0009"));
 
+    public static readonly DiagnosticDescriptor LayerAssignedDifferently = new(
+        "HS0010", "Layer assigned differently by the model's constructors",
+        "Layer '{0}' of model '{1}' is {2}, so its costs depend on which constructor runs; assign it the same module in every constructor (chain them with : this(...)), initialize it where it is declared, or give it [LayerCost]",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The generated costs are one table per model class, so a layer assigned in constructors must get a module with the same costs from every non-private constructor. Until then the layer has no costs (like HS0001).", helpLinkUri: Help("HS0010"));
+
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",
         "Link endpoint '{0}' is not a [Node] of network '{1}'",

@@ -32,7 +32,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnprofiledLayer, DiagnosticDescriptors.ShapeMismatch,
         DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue,
         DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile,
-        DiagnosticDescriptors.ModelWithoutLayers, DiagnosticDescriptors.LayerNotRunnable);
+        DiagnosticDescriptors.ModelWithoutLayers, DiagnosticDescriptors.LayerNotRunnable, DiagnosticDescriptors.LayerAssignedDifferently);
 
     /// <summary>A profile additional file with its text and what it says.</summary>
     private sealed record ProfileEntry(AdditionalText File, SourceText? Text, ProfileFile Profile);

@@ -33,8 +33,9 @@ internal static class ModelParser
             ct,
             shareIdenticalInitializers: true);
         if (reading.InputShape is null || reading.Layers.Count == 0) return null;
-        // Only unprofiled layers can still be costed (by a profile); any other issue blocks the model.
-        if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer)) return null;
+        // Only layers without costs (unprofiled, or assigned differently by the constructors) can still be costed by a
+        // profile; any other issue blocks the model.
+        if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer && i.Descriptor != DiagnosticDescriptors.LayerAssignedDifferently)) return null;
         var layers = reading.Layers.Select(l => (l.Out is null
             ? new LayerSpec(l.Name, l.Kind, Shape(l.In), EquatableArray<long>.Empty, 0, 0, 0, 0, LayerSpec.NoCosts)
             : new LayerSpec(l.Name, l.Kind, Shape(l.In), Shape(l.Out),
