@@ -131,4 +131,17 @@ public class ConstructorLayerTests
         var spec = (ModelSpec)run.Single.TrackedSteps[TrackingNames.CostedModelSpecs].SelectMany(s => s.Outputs).Single().Value;
         Assert.Equal(("Profile", 44d), (spec.Layers[0].Source, spec.Layers[0].Parameters));
     }
+
+    [Fact]
+    public void Editing_the_argument_of_a_this_call_reruns_the_analysis()
+    {
+        var source = ModelSources.Usings + "namespace Demo; [SplitModel(10)] public partial class M { [Layer] readonly Linear a; public M() : this(4) { } private M(long n) { a = nn.Linear(10, n); } }";
+        var compilation = GeneratorHarness.Compile(source);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var old = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(old, Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            source.Replace("this(4)", "this(6)"), GeneratorHarness.ParseOptions, path: old.FilePath));
+        var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("new(\"a\", 126, 252, 6, 66),", text);
+    }
 }
