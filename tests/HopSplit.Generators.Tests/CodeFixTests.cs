@@ -252,6 +252,43 @@ public class CodeFixTests
     }
 
     [Fact]
+    public async Task HS0001_inside_a_LayerBlock_class_adds_LayerCost_to_the_models_layer()
+    {
+        const string Block = """
+            [LayerBlock]
+            public sealed class Blk : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear fc = nn.Linear(10, 10);
+                [Layer] readonly Identity id = nn.Identity();
+                public Blk() : base("b") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """;
+        // HS0001 is reported at nn.Identity() in Blk (a factory the generator does not know); the model's layer is costed.
+        AnalyzerMarkup.Verify(new ModelAnalyzer(), "", ModelSources.Usings + Block.Replace("= nn.Identity()", "= {|HS0001:nn.Identity()|}")
+            + "\n[SplitModel(10)] public partial class M { [Layer] readonly Blk block = new(); }");
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + Block + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Blk block = new();
+            }
+            """);
+        AssertText(solution, 0, ModelSources.Usings + Block + """
+
+            [SplitModel(10)]
+            public partial class M
+            {
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly Blk block = new();
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
+    [Fact]
     public void Providers_fix_only_their_own_ids_and_batch_fix_all()
     {
         Assert.Equal(["HS0003"], new MakeModelPartialCodeFix().FixableDiagnosticIds.ToArray());

@@ -89,7 +89,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         {
             if (issue.Location is not { IsInSource: true } location) continue;
             if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
-            var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name) : null;
+            var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name, metadataName) : null;
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
         if (profile is null) return;
@@ -110,7 +110,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (layer.Source != "Analysis") { profiledOnly = null; continue; }
             if (profiledOnly is not null && layer.Location is { IsInSource: true } where)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name), layer.Name, type.Name,
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name, metadataName), layer.Name, type.Name,
                     $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
             }
         }
@@ -120,8 +120,11 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// diagnostic is in a constructor).</summary>
     public const string LayerPropertyName = "Layer";
 
-    private static ImmutableDictionary<string, string?> LayerProperty(string layer) =>
-        ImmutableDictionary<string, string?>.Empty.Add(LayerPropertyName, layer);
+    /// <summary>The metadata name of the model an HS0001 is about (the diagnostic may be inside a [LayerBlock] class).</summary>
+    public const string ModelPropertyName = "Model";
+
+    private static ImmutableDictionary<string, string?> LayerProperty(string layer, string model) =>
+        ImmutableDictionary<string, string?>.Empty.Add(LayerPropertyName, layer).Add(ModelPropertyName, model);
 
     /// <summary>HS0009 at every layer that is not a Module&lt;Tensor, Tensor&gt; (the model then gets no ISplitModel).</summary>
     private static void ReportLayersWithoutStages(SyntaxNodeAnalysisContext context, INamedTypeSymbol type, List<ISymbol> layers)
