@@ -36,11 +36,7 @@ public sealed partial class SeNet : nn.Module<Tensor, Tensor>
     [Layer] readonly Flatten flat = nn.Flatten();
     [Layer] readonly Linear fc = nn.Linear(64 * 8 * 8, 10);
 
+    // No forward here: the generator writes one that runs the layers in order (also while a layer is still
+    // uncosted, so HS0001 is what such a build reports).
     public SeNet() : base(nameof(SeNet)) { RegisterComponents(); }
-
-    // Written out although the generator would add this very forward: it adds it together with the cost table, so
-    // without the [LayerCost] a model relying on it fails with CS0534 (no forward), and the compiler then stops
-    // before the analyzers run, hiding HS0001. With its own forward the model shows HS0001 itself.
-    public override Tensor forward(Tensor x) =>
-        fc.forward(flat.forward(pool2.forward(relu2.forward(conv2.forward(se.forward(pool1.forward(relu1.forward(conv1.forward(x)))))))));
 }

@@ -12,8 +12,11 @@ namespace HopSplit.Generators;
 
 /// <summary>
 /// Generates <c>Costs</c> and <c>CostTable</c> for every [SplitModel] class whose layers all have costs, from
-/// analysis, [LayerCost] or a profile file (an AdditionalFile named *.hsprofile.json).
-/// A model with an unprofiled layer, a shape mismatch or an invalid value gets nothing; the analyzer reports why.
+/// analysis, [LayerCost] or a profile file (an AdditionalFile named *.hsprofile.json), and the stage code
+/// (ISplitModel, Stage, forward) for every model whose layers are modules.
+/// A model with an unprofiled layer still gets its stage code but no cost table, so the build stops at HS0001
+/// (and at uses of Costs) rather than at a missing forward; a shape mismatch or an invalid value gets nothing.
+/// The analyzer reports why.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ModelGenerator : IIncrementalGenerator
@@ -50,8 +53,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Combine(profiles)
             .Select(static (pair, _) => ProfileMerge.Apply(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.CostedModels)
-            .Where(static m => m is not null)
-            .Select(static (m, _) => m!)
+            // Uncosted models still get their stage code when it can be written.
+            .Where(static m => m.Costed || m.Callable)
             .WithTrackingName(TrackingNames.CostedModelSpecs);
 
         context.RegisterSourceOutput(costed, static (spc, model) =>

@@ -184,4 +184,34 @@ public class ModelGapsTests
             [Layer] readonly Linear b = nn.Linear({|HS0002:10|}, 4);
         }
         """);
+
+    [Fact]
+    public void Model_with_an_unprofiled_layer_gets_its_stage_code_but_no_costs()
+    {
+        // Without a generated forward the build would stop at CS0534 (abstract member not implemented),
+        // a declaration error that hides HS0001; with it, HS0001 is the error the user sees.
+        const string source = """
+            public sealed class Gate : nn.Module<Tensor, Tensor>
+            {
+                public Gate() : base("gate") { }
+                public override Tensor forward(Tensor x) => x.sigmoid() * x;
+            }
+            [SplitModel(16)]
+            public partial class Net : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear fc = nn.Linear(16, 8);
+                [Layer] readonly Gate gate = new();
+                public Net() : base("net") { }
+            }
+            """;
+        var run = Run(source);
+        var generated = Assert.Single(run.Sources).Text;
+        Assert.Contains("public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input) => ForwardLayers(0, 1, input);", generated);
+        Assert.Contains("global::HopSplit.ISplitModel", generated);
+        Assert.DoesNotContain("CostTable", generated);
+        Assert.DoesNotContain("Costs", generated);
+        Assert.False(Spec(run).Costed);
+        var diagnostics = AnalyzerMarkup.Run(new ModelAnalyzer(), ModelSources.Usings + source);
+        Assert.Equal(["HS0001"], diagnostics.Select(d => d.Id));
+    }
 }

@@ -273,10 +273,11 @@ public class ModelGeneratorTests
 
     [Theory]
     [MemberData(nameof(BrokenModels))]
-    public void Broken_models_never_throw_and_emit_nothing(string name, string source)
+    public void Broken_models_never_throw_and_get_no_cost_table(string name, string source)
     {
         var run = GeneratorHarness.Run([ModelSources.Usings + source], expectValidOutput: false, generator: new ModelGenerator());
-        Assert.True(run.Sources.Count == 0, $"{name}: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
+        // A model whose layers are modules may still get its stage code (so HS0001, not a missing forward, stops the build).
+        Assert.True(!run.Sources.Any(s => s.Text.Contains("CostTable")), $"{name}: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
     }
 
     private static IMethodSymbol[] Forwards(GeneratorRun run, string type) =>

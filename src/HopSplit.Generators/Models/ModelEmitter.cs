@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace HopSplit.Generators.Models;
 
-/// <summary>Writes Costs and CostTable for a model.</summary>
+/// <summary>Writes Costs and CostTable for a costed model, and the stage code for a callable one.</summary>
 internal static class ModelEmitter
 {
     private const string Costs = "global::HopSplit.Planning.Model.ModelCosts";
@@ -22,7 +22,14 @@ internal static class ModelEmitter
     {
         var target = model.Target;
         var writer = Begin(target, model.Callable ? SplitModel : null);
+        if (model.Costed) EmitCosts(writer, model);
+        if (model.Callable) EmitStages(writer, model, separate: model.Costed);
 
+        return End(writer, target);
+    }
+
+    private static void EmitCosts(SourceWriter writer, ModelSpec model)
+    {
         writer.WriteLine("/// <summary>Per-sample layer costs (generated from the [SplitModel] and [Layer] declarations).</summary>");
         writer.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<{Row}> CostTable {{ get; }} = new {Row}[]").Open();
         foreach (var l in model.Layers)
@@ -41,18 +48,15 @@ internal static class ModelEmitter
             writer.WriteLine($"new({Literal(l.Name)}, {Number(l.ForwardFlops)}, {Number(l.BackwardFlops)}, {Number(l.OutputElements)}, {Number(l.Parameters)}),");
         writer.Close("});");
         writer.Dedent();
-        if (model.Callable) EmitStages(writer, model);
-
-        return End(writer, target);
     }
 
     /// <summary>ISplitModel, Stage and (when the class has none) forward: plain switch-based calls of each
     /// layer's <c>forward</c>, in chain order.</summary>
-    private static void EmitStages(SourceWriter writer, ModelSpec model)
+    private static void EmitStages(SourceWriter writer, ModelSpec model, bool separate)
     {
         var count = model.Layers.Count;
         var range = $"0 to {count - 1}";
-        writer.WriteLine();
+        if (separate) writer.WriteLine();
         writer.WriteLine("/// <summary>The number of layers (generated).</summary>");
         writer.WriteLine($"public int LayerCount => {count};");
         writer.WriteLine();

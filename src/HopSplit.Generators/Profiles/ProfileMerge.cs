@@ -14,12 +14,12 @@ namespace HopSplit.Generators.Profiles;
 /// </summary>
 internal static class ProfileMerge
 {
-    /// <summary>The model with the profile applied, or null when a layer still has no costs.</summary>
-    public static ModelSpec? Apply(ModelSpec model, EquatableArray<ProfileFile> profiles)
+    /// <summary>The model with the profile applied (some layers may still have no costs: see <see cref="ModelSpec.Costed"/>).</summary>
+    public static ModelSpec Apply(ModelSpec model, EquatableArray<ProfileFile> profiles)
     {
         var profile = profiles.Where(p => p.IsFor(model.ClassName, model.MetadataName))
             .OrderBy(p => p.Path, System.StringComparer.Ordinal).FirstOrDefault();
-        if (profile is null) return model.Costed ? model : null;
+        if (profile is null) return model;
 
         var layers = model.Layers.Select(layer =>
         {
@@ -36,8 +36,7 @@ internal static class ProfileMerge
                 Source = "Profile",
             };
         }).ToArray();
-        var applied = model with { Layers = new EquatableArray<LayerSpec>(layers) };
-        return applied.Costed ? applied : null;
+        return model with { Layers = new EquatableArray<LayerSpec>(layers) };
     }
 
     /// <summary>The row's parameter count disagrees with the one the model states (analysed or [LayerCost] Parameters).</summary>
