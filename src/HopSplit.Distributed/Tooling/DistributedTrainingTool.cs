@@ -78,10 +78,17 @@ public static class DistributedTrainingTool
         }
         catch (DistributedStageException e)
         {
-            error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + e.Message + Hint(e.Status));
             return WorkerFailed;
         }
     }
+
+    private static string Hint(Grpc.Core.StatusCode? status) => status switch
+    {
+        Grpc.Core.StatusCode.Unavailable => " (is a hopsplit worker running at that address?)",
+        Grpc.Core.StatusCode.Unauthenticated => " (the worker was started with another token than --token-file holds)",
+        _ => "",
+    };
 
     private static SharedToken ReadToken(string path)
     {

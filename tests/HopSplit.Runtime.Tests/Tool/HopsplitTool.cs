@@ -11,14 +11,20 @@ internal static class HopsplitTool
 
     public static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Metadata("HopSplitTool"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = Start(args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"hopsplit {string.Join(' ', args)} did not finish in 2 minutes");
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts the tool with its output redirected; the caller reads it and waits.</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Metadata("HopSplitTool"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
     }
 
     private static string Metadata(string key) => Path.GetFullPath(typeof(HopsplitTool).Assembly
