@@ -24,9 +24,10 @@ internal sealed class ToolWorker : IDisposable
         get { lock (_log) return _log.ToString(); }
     }
 
-    public static async Task<ToolWorker> StartAsync(string tokenFile, params string[] extra)
+    /// <summary>Starts a worker on <paramref name="application"/> (the Digits build output by default) and waits until it listens.</summary>
+    public static async Task<ToolWorker> StartAsync(string tokenFile, string? application = null)
     {
-        var process = HopsplitTool.Start(["worker", "--assembly", HopsplitTool.DigitsApplication, "--listen", "http://127.0.0.1:0", "--token-file", tokenFile, .. extra]);
+        var process = HopsplitTool.Start("worker", "--assembly", application ?? HopsplitTool.DigitsApplication, "--listen", "http://127.0.0.1:0", "--token-file", tokenFile);
         var log = new StringBuilder();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Read(string? line)
