@@ -25,7 +25,7 @@ public static class NetworkTypes
             }
             catch (InvalidInputException e)
             {
-                throw new ToolInputException("--network: " + e.Message);
+                throw new ToolInputException($"--network: {e.Origin}: {string.Join("; ", e.Errors)}");
             }
         }
         var networks = ModelTypes.LoadableTypes(assembly)

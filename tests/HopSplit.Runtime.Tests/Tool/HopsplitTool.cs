@@ -9,6 +9,9 @@ internal static class HopsplitTool
     /// <summary>The Digits sample's built application (samples/Digits/bin/...; built first, see the csproj).</summary>
     public static string DigitsApplication => Metadata("DigitsApplication");
 
+    /// <summary>The repository's root folder, five levels above the Digits build output (samples/Digits/bin/Release/net10.0).</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(DigitsApplication)!, "..", "..", "..", "..", ".."));
+
     public static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
         using var process = Start(args);

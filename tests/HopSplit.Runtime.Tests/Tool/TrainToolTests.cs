@@ -74,6 +74,20 @@ public class TrainToolTests
     }
 
     [Fact]
+    public void Plans_on_a_network_file_instead_of_the_applications_network()
+    {
+        var network = Path.Combine(HopsplitTool.RepositoryRoot, "samples", "planning", "campus.network.json");
+        var (code, output, error) = HopsplitTool.Run("train", "--assembly", HopsplitTool.DigitsApplication, "--network", network,
+            "--batch", "8", "--steps", "1", "--json");
+
+        Assert.True(code == 0, error + output);
+        using var json = JsonDocument.Parse(output);
+        // The campus network's phone is fast enough to train DigitNet alone.
+        Assert.Equal(["phone"], json.RootElement.GetProperty("plan").GetProperty("path").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(1, json.RootElement.GetProperty("training").GetProperty("steps").GetInt32());
+    }
+
+    [Fact]
     public void Bad_input_gets_one_line_naming_the_flag_and_exit_code_1()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-app.dll");
@@ -82,6 +96,9 @@ public class TrainToolTests
             "error: --model: digits has no [SplitModel] class named 'Vgg' (it has: HopSplit.Samples.Digits.DigitNet)");
         AssertRefused(["--assembly", HopsplitTool.DigitsApplication, "--batch", "8", "--data", "Cifar"],
             "error: --data: digits has no ITrainingData class named 'Cifar' (it has: HopSplit.Samples.Digits.DigitsTrainingData)");
+        var noNetwork = Path.Combine(Path.GetTempPath(), "no-such.network.json");
+        AssertRefused(["--assembly", HopsplitTool.DigitsApplication, "--batch", "8", "--network", noNetwork],
+            $"error: --network: {noNetwork}: cannot read the network file: Could not find file '{noNetwork}'.");
         AssertRefused(["--assembly", HopsplitTool.DigitsApplication, "--batch", "8", "--network-type", "Campus"],
             "error: --network-type: digits has no [EdgeNetwork] class named 'Campus' (it has: HopSplit.Samples.Digits.DigitsNetwork)");
 
