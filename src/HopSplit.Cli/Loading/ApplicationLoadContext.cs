@@ -11,8 +11,8 @@ internal sealed class ApplicationLoadContext(string mainAssemblyPath) : Assembly
 {
     /// <summary>
     /// Assemblies the tool carries for applications that do not reference them. They are loaded into this context
-    /// (not shared from the tool's), so they bind to the application's HopSplit and TorchSharp; their own
-    /// dependencies (gRPC, ASP.NET Core) fall back to the tool's copies.
+    /// (the tool copies the dll next to itself without referencing it), so they bind to the application's HopSplit
+    /// and TorchSharp; their own dependencies (gRPC, ASP.NET Core) fall back to the tool's copies.
     /// </summary>
     private static readonly string[] CarriedForApplications = ["HopSplit.Distributed"];
 

@@ -29,7 +29,8 @@ internal static class ApplicationTool
         {
             var context = new ApplicationLoadContext(path);
             application = context.LoadFromAssemblyPath(path);
-            // Without this check the tool's own HopSplit (which has no libtorch next to it) would stand in.
+            // Without this check the name would fall back to the tool's context, where "HopSplit" matches the tool's
+            // own hopsplit.dll (names compare without case).
             if (!context.Provides("HopSplit"))
                 throw new InvalidOperationException("it does not reference the HopSplit package (its .deps.json lists no HopSplit)");
             var host = context.LoadFromAssemblyName(new AssemblyName(entry.AssemblyName));
