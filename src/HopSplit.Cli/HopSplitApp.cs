@@ -12,12 +12,15 @@ public static class HopSplitApp
     {
         var root = new RootCommand(
             "HopSplit plans pipelined split learning over multi-hop edge networks: where to cut a model, " +
-            "which nodes run each part, and the micro-batch size that trains fastest.");
+            "which nodes run each part, and the micro-batch size that trains fastest; then trains with the plan, " +
+            "in one process over an emulated network or on worker processes over gRPC.");
         root.Subcommands.Add(PlanCommand.Create(output, error));
         root.Subcommands.Add(SimulateCommand.Create(output, error));
         root.Subcommands.Add(ProfileCommand.Create(output, error));
         root.Subcommands.Add(CostsCommand.Create(output, error));
         root.Subcommands.Add(WhatIfCommand.Create(output, error));
+        root.Subcommands.Add(TrainCommand.Create(output, error));
+        root.Subcommands.Add(WorkerCommand.Create(output, error));
         return root;
     }
 

@@ -80,6 +80,18 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     [Fact]
     public void The_tool_installs_from_the_feed_and_plans()
     {
+        // The tool carries HopSplit.Distributed (for hopsplit worker) but never HopSplit, TorchSharp or libtorch:
+        // those come from the application it loads.
+        using (var package = ZipFile.OpenRead(Path.Combine(feed.Folder, $"HopSplit.Tool.{feed.Version}.nupkg")))
+        {
+            var files = package.Entries.Select(e => Path.GetFileName(e.FullName)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            Assert.Contains("HopSplit.Distributed.dll", files);
+            Assert.Contains("Grpc.AspNetCore.Server.dll", files);
+            Assert.DoesNotContain("TorchSharp.dll", files);
+            Assert.Equal(1, package.Entries.Count(e => e.FullName.EndsWith("/hopsplit.dll", StringComparison.OrdinalIgnoreCase)));
+            Assert.True(package.Entries.Sum(e => e.Length) < 20 << 20, "the tool package holds more than 20 MiB: did libtorch or another native library come in?");
+        }
+
         var tools = Directory.CreateTempSubdirectory("hopsplit-tools-").FullName;
         try
         {

@@ -9,9 +9,13 @@ namespace HopSplit.Cli.Loading;
 /// </summary>
 internal static class ApplicationTool
 {
-    /// <summary>Loads the application and calls <c>HopSplit.Tooling.{entryPoint}.Run(application, ...arguments)</c>.</summary>
+    /// <summary>Loads the application and calls <c>HopSplit.Tooling.{entryPoint}.Run(application, ...arguments)</c> in HopSplit.</summary>
+    public static int Run(FileInfo assembly, string entryPoint, object?[] arguments, TextWriter error) =>
+        Run(assembly, ToolEntryPoint.InHopSplit(entryPoint), arguments, error);
+
+    /// <summary>Loads the application and calls <paramref name="entry"/>'s <c>Run(application, ...arguments)</c>.</summary>
     /// <returns>The entry point's exit code, or <see cref="ExitCodes.InvalidInput"/> with the reason on <paramref name="error"/>.</returns>
-    public static int Run(FileInfo assembly, string entryPoint, object?[] arguments, TextWriter error)
+    public static int Run(FileInfo assembly, ToolEntryPoint entry, object?[] arguments, TextWriter error)
     {
         var path = assembly.FullName;
         if (!File.Exists(path))
@@ -21,14 +25,19 @@ internal static class ApplicationTool
         }
         Assembly application;
         MethodInfo run;
-        var typeName = "HopSplit.Tooling." + entryPoint;
         try
         {
             var context = new ApplicationLoadContext(path);
             application = context.LoadFromAssemblyPath(path);
-            var hopSplit = context.LoadFromAssemblyName(new AssemblyName("HopSplit"));
-            run = hopSplit.GetType(typeName)?.GetMethod("Run")
-                  ?? throw new InvalidOperationException($"its HopSplit assembly has no {typeName}; update the HopSplit package");
+            // Without this check the name would fall back to the tool's context, where "HopSplit" matches the tool's
+            // own hopsplit.dll (names compare without case).
+            if (!context.Provides("HopSplit"))
+                throw new InvalidOperationException("it does not reference the HopSplit package (its .deps.json lists no HopSplit)");
+            var host = context.LoadFromAssemblyName(new AssemblyName(entry.AssemblyName));
+            run = host.GetType(entry.TypeName)?.GetMethod("Run")
+                  ?? throw new InvalidOperationException($"its {entry.AssemblyName} assembly has no {entry.TypeName}; update the {entry.AssemblyName} package");
+            if (run.GetParameters().Length != arguments.Length + 1)
+                throw new InvalidOperationException($"its {entry.TypeName}.Run takes other arguments than this tool passes; use a tool and {entry.AssemblyName} package of the same version");
         }
         catch (Exception e) when (e is BadImageFormatException or FileNotFoundException or FileLoadException or InvalidOperationException)
         {

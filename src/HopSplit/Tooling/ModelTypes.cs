@@ -13,16 +13,7 @@ public static class ModelTypes
     /// <param name="problem">Why nothing was found, naming the classes there are.</param>
     public static Type? Find(Assembly assembly, string? name, out string problem)
     {
-        Type[] types;
-        try
-        {
-            types = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.Where(t => t is not null).ToArray()!;
-        }
-        var models = types.Where(t => t.GetCustomAttribute<SplitModelAttribute>() is not null).OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
+        var models = LoadableTypes(assembly).Where(t => t.GetCustomAttribute<SplitModelAttribute>() is not null).OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
         var list = models.Length == 0 ? "none" : string.Join(", ", models.Select(t => t.FullName));
         problem = "";
         if (name is null)
@@ -34,6 +25,37 @@ public static class ModelTypes
         var match = models.FirstOrDefault(t => t.FullName == name) ?? models.FirstOrDefault(t => t.Name == name);
         if (match is null) problem = $"{assembly.GetName().Name} has no [SplitModel] class named '{name}' (it has: {list})";
         return match;
+    }
+
+    /// <summary>Every type of <paramref name="assembly"/> that loads (a type whose dependency is missing is left out).</summary>
+    public static IReadOnlyList<Type> LoadableTypes(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.Where(t => t is not null).ToArray()!;
+        }
+    }
+
+    // torch's global generator gives the initial weights; two models created at once must not interleave their draws.
+    private static readonly object SeedGate = new();
+
+    /// <summary>
+    /// A new instance of the model class <paramref name="type"/> (public parameterless constructor) with the initial
+    /// weights of <paramref name="seed"/>: the same in every process, so workers and coordinator agree.
+    /// </summary>
+    public static ISplitModel CreateSeeded(Type type, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (SeedGate)
+        {
+            TorchSharp.torch.random.manual_seed(seed);
+            return (ISplitModel)Activator.CreateInstance(type)!;
+        }
     }
 
     /// <summary>The declared per-sample input shape and the generated cost table.</summary>

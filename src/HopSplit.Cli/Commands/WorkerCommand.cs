@@ -1,0 +1,45 @@
+using System.CommandLine;
+using HopSplit.Cli.Loading;
+
+namespace HopSplit.Cli.Commands;
+
+/// <summary>
+/// `hopsplit worker`: hosts the segments a coordinator (`hopsplit train --workers`) assigns, of a [SplitModel]
+/// class in a built application, over gRPC until Ctrl+C or SIGTERM (<c>HopSplit.Tooling.StageWorkerTool</c>).
+/// </summary>
+internal static class WorkerCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var application = new ApplicationOptions();
+        var listen = new Option<string>("--listen", "-l")
+        {
+            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS; port 0 picks a free port, printed at start).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5005",
+        };
+        var tokenFile = new Option<FileInfo>("--token-file")
+        {
+            Description = "A file holding the shared token (at least 16 characters, e.g. from openssl rand -hex 32) every call must carry.",
+            Required = true,
+        };
+        var threads = new Option<int>("--torch-threads")
+        {
+            Description = "libtorch's intra-op threads (1 keeps workers sharing a machine from competing for cores).",
+            DefaultValueFactory = _ => 1,
+        };
+        threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--torch-threads must be at least 1");
+        });
+        var command = new Command("worker",
+            "Host a model's pipeline segments for a coordinator (hopsplit train --workers) over gRPC, token-authenticated, " +
+            "until Ctrl+C or SIGTERM. Start one per device; the coordinator assigns each its layers and the initial weights' seed.");
+        application.AddTo(command);
+        foreach (var option in new Option[] { listen, tokenFile, threads }) command.Options.Add(option);
+        command.SetAction((parse, cancellation) => Task.Run(() => ApplicationTool.Run(parse.GetValue(application.Assembly)!,
+            ToolEntryPoint.InDistributed("StageWorkerTool"),
+            [parse.GetValue(application.Model), parse.GetValue(listen), parse.GetValue(tokenFile)!.FullName, parse.GetValue(threads), output, error, cancellation],
+            error), CancellationToken.None));
+        return command;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Reflection;
+using HopSplit.Distributed;
+using HopSplit.Runtime;
+using TorchSharp;
+
+namespace HopSplit.Tooling;
+
+/// <summary>
+/// <c>hopsplit worker</c>: hosts the stages a coordinator assigns, of a [SplitModel] class in a compiled
+/// application (built from the seed the coordinator sends), until Ctrl+C, SIGTERM or cancellation.
+/// </summary>
+/// <remarks>Called by reflection inside the application's load context; only framework types cross.</remarks>
+public static class StageWorkerTool
+{
+    /// <summary>The line a worker prints once it listens, followed by its address.</summary>
+    public const string ListeningPrefix = "hopsplit worker listening on ";
+
+    /// <summary>Exit code: served until stopped.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code: a flag or the model is wrong, or the address cannot be listened on; the message says which.</summary>
+    public const int InvalidInput = 1;
+
+    /// <summary>Serves until stopped.</summary>
+    /// <param name="assembly">The application.</param>
+    /// <param name="model">The [SplitModel] class, or null for the only one.</param>
+    /// <param name="listen">http://HOST:PORT (port 0 picks a free port).</param>
+    /// <param name="tokenFile">The file holding the shared token.</param>
+    /// <param name="torchThreads">libtorch's intra-op threads.</param>
+    /// <param name="output">Hears the listening address.</param>
+    /// <param name="error">Where problems go, one line each.</param>
+    /// <param name="cancellation">Stops the worker.</param>
+    public static int Run(Assembly assembly, string? model, string listen, string tokenFile, int torchThreads,
+        TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (ModelTypes.Find(assembly, model, out var problem) is not { } type || ModelTypes.Describe(type, out problem) is null)
+        {
+            error.WriteLine("error: --model: " + problem);
+            return InvalidInput;
+        }
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var address))
+        {
+            error.WriteLine($"error: --listen: '{listen}' is not a URL such as http://127.0.0.1:5005");
+            return InvalidInput;
+        }
+        StageWorkerHostOptions options;
+        try
+        {
+            options = new StageWorkerHostOptions { Listen = address, Token = SharedToken.FromFile(tokenFile) };
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine("error: --token-file: " + e.Message);
+            return InvalidInput;
+        }
+        GlibcHeap.KeepLargeBlocks();
+        torch.set_num_threads(torchThreads);
+        try
+        {
+            StageWorkerHost.RunAsync(seed => ModelTypes.CreateSeeded(type, seed), options, started: bound =>
+            {
+                output.WriteLine($"hopsplit worker hosts {type.FullName} segments for a coordinator; stop it with Ctrl+C");
+                output.WriteLine(ListeningPrefix + bound);
+                output.Flush();
+            }, cancellation).GetAwaiter().GetResult();
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine("error: --listen: " + e.Message);
+            return InvalidInput;
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports an address in use or not available as an IOException.
+            error.WriteLine($"error: --listen: cannot listen on {address}: {e.Message}");
+            return InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return Success;
+    }
+}
