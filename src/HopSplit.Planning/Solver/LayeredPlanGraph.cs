@@ -33,7 +33,7 @@ internal sealed class LayeredPlanGraph
     private readonly int _layers;
     private readonly int _nodes;
     private readonly int[] _bitOf;
-    private readonly PriorityQueue<int, double> _heap = new();
+    private readonly IndexedMinHeap _heap;   // one level's nodes, for the link Dijkstra
     private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
     private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
     private readonly int[] _windowStart;     // per node: the first layer a segment ending at this level may start at
@@ -49,6 +49,7 @@ internal sealed class LayeredPlanGraph
         _layers = problem.LayerCount;
         _nodes = problem.NodeCount;
         _bitOf = new int[_nodes];
+        _heap = new IndexedMinHeap(_nodes);
         _linkCost = new double[problem.Network.Links.Count];
         _segmentCost = new double[_layers];
         _windowStart = new int[_nodes];
@@ -204,19 +205,19 @@ internal sealed class LayeredPlanGraph
             for (var v = 0; v < _nodes; v++)
             {
                 var distance = _states.Arrival[first + v];
-                if (!double.IsPositiveInfinity(distance)) _heap.Enqueue(first + v, distance);
+                if (!double.IsPositiveInfinity(distance)) _heap.InsertOrDecrease(v, distance);
             }
-            while (_heap.TryDequeue(out var state, out var distance))
+            while (_heap.TryPop(out var node, out var distance))
             {
-                if (distance > _states.Arrival[state]) continue; // stale entry
-                foreach (var hop in network.Outgoing(state % _nodes))
+                var state = first + node;
+                foreach (var hop in network.Outgoing(node))
                 {
                     var cost = _linkCost[hop.Link];
                     if (!(cost < limit)) continue;
                     // A hop onto a tracked node lands in a larger mask, settled later in this loop.
                     if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate)
                         && Bit(hop.To) == 0)
-                        _heap.Enqueue(target, candidate);
+                        _heap.InsertOrDecrease(hop.To, candidate);
                 }
             }
         }

@@ -23,7 +23,17 @@ internal sealed class RelaxedCostToGo
     private readonly double[] _windowValue;
     private readonly int[] _windowHead;
     private readonly int[] _windowTail;
-    private readonly PriorityQueue<int, double> _heap = new();
+    private readonly IndexedMinHeap _heap;
+    // How each vertex reaches its cost-to-go, so that the relaxed optimum can be followed forwards:
+    // an arrival computes up to _arrivalEnd (or relays when it is -1) over _arrivalLink to _arrivalTo;
+    // a departure forwards over _departureLink to _departureTo.
+    private readonly int[] _arrivalEnd;
+    private readonly int[] _arrivalLink;
+    private readonly int[] _arrivalTo;
+    private readonly int[] _departureLink;
+    private readonly int[] _departureTo;
+    private int _computedB;
+    private double _computedLimit = double.NaN;
 
     public RelaxedCostToGo(PlanningProblem problem)
     {
@@ -33,6 +43,12 @@ internal sealed class RelaxedCostToGo
         _arrival = new double[(_layers + 1) * _nodes];
         _departure = new double[(_layers + 1) * _nodes];
         _linkCost = new double[problem.Network.Links.Count];
+        _heap = new IndexedMinHeap(_nodes);
+        _arrivalEnd = new int[(_layers + 1) * _nodes];
+        _arrivalLink = new int[(_layers + 1) * _nodes];
+        _arrivalTo = new int[(_layers + 1) * _nodes];
+        _departureLink = new int[(_layers + 1) * _nodes];
+        _departureTo = new int[(_layers + 1) * _nodes];
         _windowEnd = new int[_nodes];
         _window = new int[_nodes * (_layers + 1)];
         _windowValue = new double[_nodes * (_layers + 1)];
@@ -46,11 +62,21 @@ internal sealed class RelaxedCostToGo
     /// <summary>Lower bound on the cost from Dep(level, node) to the end.</summary>
     public double Departure(int level, int node) => _departure[level * _nodes + node];
 
+    /// <summary>States one computation holds: an arrival and a departure vertex per level and node (the forward search counts them alike).</summary>
+    public long States => (long)(_layers + 1) * _nodes;
+
     /// <summary>The relaxed min-sum of a whole plan: the cost-to-go of the source's start vertex.</summary>
     public double FromSource => Arrival(0, _problem.Network.SourceIndex);
 
+    /// <summary>
+    /// Computes the cost-to-go for b and limit; nothing to do when the last call had the same ones
+    /// (the solver asks for it from several places for one threshold).
+    /// </summary>
     public void Compute(int b, double limit)
     {
+        if (b == _computedB && limit.Equals(_computedLimit)) return;
+        _computedB = b;
+        _computedLimit = limit;
         Array.Fill(_arrival, double.PositiveInfinity);
         Array.Fill(_departure, double.PositiveInfinity);
         var sink = _problem.Network.SinkIndex;
@@ -94,6 +120,7 @@ internal sealed class RelaxedCostToGo
             while (head < tail && _window[offset + tail - 1] > _windowEnd[n]) tail--;
             if (head == tail) continue;
             _arrival[level * _nodes + n] = _windowValue[offset + tail - 1] - _problem.PrefixWorkSeconds(n, level, b) + 2 * _problem.OverheadSeconds(n);
+            _arrivalEnd[level * _nodes + n] = _window[offset + tail - 1];
         }
     }
 
@@ -106,17 +133,19 @@ internal sealed class RelaxedCostToGo
         _heap.Clear();
         for (var n = 0; n < _nodes; n++)
         {
-            if (!double.IsPositiveInfinity(_arrival[offset + n])) _heap.Enqueue(n, _arrival[offset + n]);
+            if (!double.IsPositiveInfinity(_arrival[offset + n])) _heap.InsertOrDecrease(n, _arrival[offset + n]);
         }
-        while (_heap.TryDequeue(out var v, out var distance))
+        while (_heap.TryPop(out var v, out var distance))
         {
-            if (distance > _arrival[offset + v]) continue; // stale entry
             foreach (var hop in network.Incoming(v))
             {
                 var cost = _linkCost[hop.Link];
                 if (!(cost < limit) || !(distance + cost < _arrival[offset + hop.From])) continue;
                 _arrival[offset + hop.From] = distance + cost;
-                _heap.Enqueue(hop.From, distance + cost);
+                _arrivalEnd[offset + hop.From] = -1;
+                _arrivalLink[offset + hop.From] = hop.Link;
+                _arrivalTo[offset + hop.From] = v;
+                _heap.InsertOrDecrease(hop.From, distance + cost);
             }
         }
         for (var u = 0; u < _nodes; u++)
@@ -125,9 +154,47 @@ internal sealed class RelaxedCostToGo
             foreach (var hop in network.Outgoing(u))
             {
                 var cost = _linkCost[hop.Link];
-                if (cost < limit) best = Math.Min(best, cost + _arrival[offset + hop.To]);
+                if (!(cost < limit) || !(cost + _arrival[offset + hop.To] < best)) continue;
+                best = cost + _arrival[offset + hop.To];
+                _departureLink[offset + u] = hop.Link;
+                _departureTo[offset + u] = hop.To;
             }
             _departure[offset + u] = best;
         }
+    }
+
+    /// <summary>
+    /// The relaxed optimum itself (the walk whose sum is <see cref="FromSource"/>), followed forwards
+    /// from the source; null when no walk finishes. It may revisit nodes: it is what the untracked
+    /// forward search would find, at no extra search.
+    /// </summary>
+    public Walk? Walk()
+    {
+        if (double.IsPositiveInfinity(FromSource)) return null;
+        var node = _problem.Network.SourceIndex;
+        var nodes = new List<int> { node };
+        var links = new List<int>();
+        var segments = new List<SegmentPlacement>();
+        var level = 0;
+        while (level < _layers)
+        {
+            var arrival = level * _nodes + node;
+            var end = _arrivalEnd[arrival];
+            if (end < 0)
+            {
+                links.Add(_arrivalLink[arrival]);
+                node = _arrivalTo[arrival];
+                nodes.Add(node);
+                continue;
+            }
+            segments.Add(new SegmentPlacement(node, level, end - 1));
+            level = end;
+            if (level == _layers) break;
+            var departure = level * _nodes + node;
+            links.Add(_departureLink[departure]);
+            node = _departureTo[departure];
+            nodes.Add(node);
+        }
+        return new Walk(nodes, links, segments);
     }
 }

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using HopSplit.Planning.Solver;
+
+namespace HopSplit.Benchmarks;
+
+/// <summary>
+/// Where a fixed-b solve spends its time: every search the solver runs (untracked, cost-to-go,
+/// tracked), with its threshold, cutoff, tracked nodes, states held and time, on one 200-layer
+/// instance after a warm-up solve; then the totals per kind and the allocated bytes.
+/// </summary>
+public static class SolveProfile
+{
+    private const int Repeats = 9;
+
+    public static void Print(TextWriter output, int layers, int nodes, NetworkFamily family)
+    {
+        var problem = SyntheticInstances.Create(layers, nodes, family);
+        new MspSolver(problem).Solve(8); // JIT
+        // The machine is shared: each search's time is the minimum over repeated solves (the same searches every time).
+        List<SearchTrace>? fastest = null;
+        var totals = new List<double>();
+        long allocated = 0;
+        MspResult? result = null;
+        MspSolver? solver = null;
+        for (var run = 0; run < Repeats; run++)
+        {
+            solver = new MspSolver(problem) { Trace = new List<SearchTrace>() };
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var watch = Stopwatch.StartNew();
+            result = solver.Solve(8)!;
+            watch.Stop();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            totals.Add(watch.Elapsed.TotalMilliseconds);
+            fastest = fastest is null
+                ? solver.Trace
+                : fastest.Zip(solver.Trace, (a, b) => a.Elapsed <= b.Elapsed ? a : b).ToList();
+        }
+        totals.Sort();
+        output.WriteLine($"{family} {layers}x{nodes}: solve min {totals[0]:0.0} ms, median {totals[Repeats / 2]:0.0} ms of {Repeats}, {allocated / 1e6:0.0} MB allocated, T={result!.Latency:R} proven={result.ProvenOptimal} runs={solver!.Statistics.ShortestPathRuns}");
+        output.WriteLine("kind        limit         cutoff        tracked  states     result        min ms");
+        foreach (var t in fastest!)
+            output.WriteLine($"{t.Kind,-11} {t.Limit,-13:G6} {t.Cutoff,-13:G6} {t.Tracked,7}  {t.States,-10} {t.Result,-13:G6} {t.Elapsed.TotalMilliseconds:0.00}");
+        foreach (var kind in fastest.GroupBy(t => t.Kind))
+            output.WriteLine($"total {kind.Key}: {kind.Count()} searches, {kind.Sum(t => t.States)} states, {kind.Sum(t => t.Elapsed.TotalMilliseconds):0.0} ms");
+        output.WriteLine($"sum of searches {fastest.Sum(t => t.Elapsed.TotalMilliseconds):0.0} ms");
+    }
+}
