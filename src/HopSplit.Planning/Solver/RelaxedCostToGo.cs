@@ -17,7 +17,7 @@ internal sealed class RelaxedCostToGo
     private readonly int _nodes;
     private readonly double[] _arrival;
     private readonly double[] _departure;
-    private readonly double[] _linkCost;
+    private readonly LevelCosts _costs;
     private readonly int[] _windowEnd;    // per node: one past the last layer a segment starting at this level may end at
     private readonly int[] _window;       // per node: candidate end levels, best value at the tail
     private readonly double[] _windowValue;
@@ -42,7 +42,7 @@ internal sealed class RelaxedCostToGo
         _nodes = problem.NodeCount;
         _arrival = new double[(_layers + 1) * _nodes];
         _departure = new double[(_layers + 1) * _nodes];
-        _linkCost = new double[problem.Network.Links.Count];
+        _costs = new LevelCosts(problem);
         _heap = new IndexedMinHeap(_nodes);
         _arrivalEnd = new int[(_layers + 1) * _nodes];
         _arrivalLink = new int[(_layers + 1) * _nodes];
@@ -77,6 +77,7 @@ internal sealed class RelaxedCostToGo
         if (b == _computedB && limit.Equals(_computedLimit)) return;
         _computedB = b;
         _computedLimit = limit;
+        _costs.Prepare(b);
         Array.Fill(_arrival, double.PositiveInfinity);
         Array.Fill(_departure, double.PositiveInfinity);
         var sink = _problem.Network.SinkIndex;
@@ -88,8 +89,8 @@ internal sealed class RelaxedCostToGo
         }
         for (var level = _layers - 1; level >= 0; level--)
         {
-            RelaxCompute(level, b, limit);
-            if (level > 0) RelaxLinks(level, b, limit); // raw samples never leave the source: no links at level 0
+            RelaxCompute(level, limit);
+            if (level > 0) RelaxLinks(level, limit); // raw samples never leave the source: no links at level 0
         }
     }
 
@@ -98,12 +99,12 @@ internal sealed class RelaxedCostToGo
     /// The last allowed end only moves down as the start does, so a monotone deque per node keeps
     /// the minimum: new candidates enter at the head, ends that became too long leave at the tail.
     /// </summary>
-    private void RelaxCompute(int level, int b, double limit)
+    private void RelaxCompute(int level, double limit)
     {
         for (var n = 0; n < _nodes; n++)
         {
             if (!_problem.CanCompute(n)) continue;
-            while (_windowEnd[n] > level && !_problem.SegmentAllowed(n, level, _windowEnd[n] - 1, b, limit)) _windowEnd[n]--;
+            while (_windowEnd[n] > level && !_costs.SegmentAllowed(n, level, _windowEnd[n] - 1, limit)) _windowEnd[n]--;
             var offset = n * (_layers + 1);
             ref var head = ref _windowHead[n];
             ref var tail = ref _windowTail[n];
@@ -111,7 +112,7 @@ internal sealed class RelaxedCostToGo
             var toGo = _departure[candidate * _nodes + n];
             if (!double.IsPositiveInfinity(toGo))
             {
-                var value = _problem.PrefixWorkSeconds(n, candidate, b) + toGo;
+                var value = _costs.PrefixWork(n, candidate) + toGo;
                 while (head < tail && _windowValue[offset + head] >= value) head++;
                 head--;
                 _window[offset + head] = candidate;
@@ -119,41 +120,56 @@ internal sealed class RelaxedCostToGo
             }
             while (head < tail && _window[offset + tail - 1] > _windowEnd[n]) tail--;
             if (head == tail) continue;
-            _arrival[level * _nodes + n] = _windowValue[offset + tail - 1] - _problem.PrefixWorkSeconds(n, level, b) + 2 * _problem.OverheadSeconds(n);
+            _arrival[level * _nodes + n] = _windowValue[offset + tail - 1] - _costs.PrefixWork(n, level) + 2 * _problem.OverheadSeconds(n);
             _arrivalEnd[level * _nodes + n] = _window[offset + tail - 1];
         }
     }
 
-    private void RelaxLinks(int level, int b, double limit)
+    /// <summary>
+    /// Arrival vertices may also relay: Arr(level, u) improves over a link to Arr(level, v). Every
+    /// finite arrival relays once; only the arrivals that improved need a Dijkstra after that (any
+    /// arrival at most as large as the one popped has already relayed its final value), so the heap
+    /// holds the few relays instead of every node.
+    /// </summary>
+    private void RelaxLinks(int level, double limit)
+    {
+        var linkCost = _costs.LinkCosts(level - 1);
+        var offset = level * _nodes;
+        _heap.Clear();
+        for (var v = 0; v < _nodes; v++)
+        {
+            var distance = _arrival[offset + v];
+            if (!double.IsPositiveInfinity(distance)) RelayInto(v, distance, offset, linkCost, limit);
+        }
+        while (_heap.TryPop(out var v, out var distance)) RelayInto(v, distance, offset, linkCost, limit);
+        DeparturesFromArrivals(offset, linkCost, limit);
+    }
+
+    /// <summary>Relaxes the links into v: the nodes they come from may reach v's arrival and go on from there.</summary>
+    private void RelayInto(int v, double distance, int offset, ReadOnlySpan<double> linkCost, double limit)
+    {
+        foreach (var hop in _problem.Network.Incoming(v))
+        {
+            var candidate = distance + linkCost[hop.Link];
+            if (!(linkCost[hop.Link] < limit) || !(candidate < _arrival[offset + hop.From])) continue;
+            _arrival[offset + hop.From] = candidate;
+            _arrivalEnd[offset + hop.From] = -1;
+            _arrivalLink[offset + hop.From] = hop.Link;
+            _arrivalTo[offset + hop.From] = v;
+            _heap.InsertOrDecrease(hop.From, candidate);
+        }
+    }
+
+    /// <summary>Dep(level, u): a departure must forward, over the link that reaches the cheapest arrival.</summary>
+    private void DeparturesFromArrivals(int offset, ReadOnlySpan<double> linkCost, double limit)
     {
         var network = _problem.Network;
-        for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
-        var offset = level * _nodes;
-        // Arrival vertices may also relay.
-        _heap.Clear();
-        for (var n = 0; n < _nodes; n++)
-        {
-            if (!double.IsPositiveInfinity(_arrival[offset + n])) _heap.InsertOrDecrease(n, _arrival[offset + n]);
-        }
-        while (_heap.TryPop(out var v, out var distance))
-        {
-            foreach (var hop in network.Incoming(v))
-            {
-                var cost = _linkCost[hop.Link];
-                if (!(cost < limit) || !(distance + cost < _arrival[offset + hop.From])) continue;
-                _arrival[offset + hop.From] = distance + cost;
-                _arrivalEnd[offset + hop.From] = -1;
-                _arrivalLink[offset + hop.From] = hop.Link;
-                _arrivalTo[offset + hop.From] = v;
-                _heap.InsertOrDecrease(hop.From, distance + cost);
-            }
-        }
         for (var u = 0; u < _nodes; u++)
         {
             var best = double.PositiveInfinity;
             foreach (var hop in network.Outgoing(u))
             {
-                var cost = _linkCost[hop.Link];
+                var cost = linkCost[hop.Link];
                 if (!(cost < limit) || !(cost + _arrival[offset + hop.To] < best)) continue;
                 best = cost + _arrival[offset + hop.To];
                 _departureLink[offset + u] = hop.Link;

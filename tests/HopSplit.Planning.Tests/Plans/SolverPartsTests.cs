@@ -217,6 +217,39 @@ public class SolverPartsTests
     }
 
     [Fact]
+    public void Level_cost_tables_agree_bit_for_bit_with_the_problem_for_every_b_and_segment()
+    {
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var costs = new LevelCosts(problem);
+            // Two sizes in turn: the tables must follow b, not keep the first one.
+            foreach (var b in new[] { 1 + Math.Abs(instance.Seed % problem.BatchSize), problem.BatchSize, 1 })
+            {
+                costs.Prepare(b);
+                for (var cut = 0; cut < problem.LayerCount - 1; cut++)
+                {
+                    var links = costs.LinkCosts(cut);
+                    for (var link = 0; link < problem.Network.Links.Count; link++) Assert.Equal(problem.LinkCost(link, cut, b), links[link]);
+                }
+                for (var n = 0; n < problem.NodeCount; n++)
+                {
+                    for (var level = 0; level <= problem.LayerCount; level++) Assert.Equal(problem.PrefixWorkSeconds(n, level, b), costs.PrefixWork(n, level));
+                    for (var first = 0; first < problem.LayerCount; first++)
+                    for (var last = first; last < problem.LayerCount; last++)
+                    {
+                        // Limits at, just above and just below the segment's own cost, where one ulp decides.
+                        var cost = problem.ComputeCost(n, first, last, b);
+                        foreach (var limit in new[] { cost, Math.BitIncrement(cost), Math.BitDecrement(cost), double.PositiveInfinity })
+                            Assert.True(problem.SegmentAllowed(n, first, last, b, limit) == costs.SegmentAllowed(n, first, last, limit),
+                                $"node {n}, layers {first}..{last}, b = {b}, limit {limit:R}\n{instance}");
+                    }
+                }
+            }
+        }, iter: 300, threads: 1, seed: "00000Parts04");
+    }
+
+    [Fact]
     public void Indexed_heap_pops_in_key_order_like_a_sorted_list_with_decreased_keys()
     {
         var random = new Random(11);
