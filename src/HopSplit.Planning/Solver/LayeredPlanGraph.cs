@@ -34,7 +34,7 @@ internal sealed class LayeredPlanGraph
     private readonly int _nodes;
     private readonly int[] _bitOf;
     private readonly IndexedMinHeap _heap;   // one level's nodes, for the link Dijkstra
-    private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
+    private readonly LevelCosts _costs;
     private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
     private readonly int[] _windowStart;     // per node: the first layer a segment ending at this level may start at
     private readonly StateBlocks _states;
@@ -50,7 +50,7 @@ internal sealed class LayeredPlanGraph
         _nodes = problem.NodeCount;
         _bitOf = new int[_nodes];
         _heap = new IndexedMinHeap(_nodes);
-        _linkCost = new double[problem.Network.Links.Count];
+        _costs = new LevelCosts(problem);
         _segmentCost = new double[_layers];
         _windowStart = new int[_nodes];
         _states = new StateBlocks(_nodes);
@@ -86,6 +86,7 @@ internal sealed class LayeredPlanGraph
         if (measure != PathMeasure.Sum && !double.IsPositiveInfinity(cutoff.Bound))
             throw new ArgumentException("a cost cutoff bounds sums, not bottlenecks", nameof(cutoff));
         Prepare(tracked);
+        _costs.Prepare(b);
         _cutoff = cutoff;
         _stateBudget = stateBudget;
         OverBudget = false;
@@ -96,8 +97,8 @@ internal sealed class LayeredPlanGraph
         _states.Arrival[start] = 0;
         for (var j = 0; j <= _layers; j++)
         {
-            if (j >= 1 && j < _layers) RelaxLinks(j, b, limit, measure);
-            if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, b, limit);
+            if (j >= 1 && j < _layers) RelaxLinks(j, limit, measure);
+            if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, limit);
             else if (j < _layers) RelaxCompute(j, b, limit, measure);
             if (_states.States > _stateBudget)
             {
@@ -180,46 +181,41 @@ internal sealed class LayeredPlanGraph
     /// <summary>
     /// Link edges within a level. An edge keeps the mask or adds the bit of a tracked node, so masks
     /// are settled in increasing order, each by a small Dijkstra over its own nodes; masks no state
-    /// reached are skipped.
+    /// reached are skipped. Every arrival relays once; only the arrivals that improved go through the
+    /// heap after that (an arrival no larger than the one popped has already relayed its final value).
     /// </summary>
-    private void RelaxLinks(int level, int b, double limit, PathMeasure measure)
+    private void RelaxLinks(int level, double limit, PathMeasure measure)
     {
-        var network = _problem.Network;
-        for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
+        var linkCost = _costs.LinkCosts(level - 1);
         for (var mask = 0; mask < _masks; mask++)
         {
             var first = StateOrNone(level, mask, 0);
             if (first < 0) continue;
+            _heap.Clear();
             for (var u = 0; u < _nodes; u++)
             {
-                var from = first + u;
-                var distance = _states.Departure[from];
-                if (double.IsPositiveInfinity(distance)) continue;
-                foreach (var hop in network.Outgoing(u))
-                {
-                    var cost = _linkCost[hop.Link];
-                    if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
-                }
+                var distance = _states.Departure[first + u];
+                if (!double.IsPositiveInfinity(distance)) Relay(level, first + u, distance, mask, true, linkCost, limit, measure);
             }
-            _heap.Clear();
             for (var v = 0; v < _nodes; v++)
             {
                 var distance = _states.Arrival[first + v];
-                if (!double.IsPositiveInfinity(distance)) _heap.InsertOrDecrease(v, distance);
+                if (!double.IsPositiveInfinity(distance)) Relay(level, first + v, distance, mask, false, linkCost, limit, measure);
             }
-            while (_heap.TryPop(out var node, out var distance))
-            {
-                var state = first + node;
-                foreach (var hop in network.Outgoing(node))
-                {
-                    var cost = _linkCost[hop.Link];
-                    if (!(cost < limit)) continue;
-                    // A hop onto a tracked node lands in a larger mask, settled later in this loop.
-                    if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate)
-                        && Bit(hop.To) == 0)
-                        _heap.InsertOrDecrease(hop.To, candidate);
-                }
-            }
+            while (_heap.TryPop(out var node, out var distance)) Relay(level, first + node, distance, mask, false, linkCost, limit, measure);
+        }
+    }
+
+    /// <summary>Relaxes the links out of a state; arrivals it improves in its own mask join the heap.</summary>
+    private void Relay(int level, int from, double distance, int mask, bool fromDeparture, ReadOnlySpan<double> linkCost, double limit, PathMeasure measure)
+    {
+        foreach (var hop in _problem.Network.Outgoing(from % _nodes))
+        {
+            var cost = linkCost[hop.Link];
+            if (!(cost < limit)) continue;
+            // A hop onto a tracked node lands in a larger mask, settled later in the mask loop.
+            if (TryRelaxLink(level, from, distance, mask, hop, cost, fromDeparture, measure, out _, out var candidate) && Bit(hop.To) == 0)
+                _heap.InsertOrDecrease(hop.To, candidate);
         }
     }
 
@@ -230,12 +226,12 @@ internal sealed class LayeredPlanGraph
     /// window start never moves back, so a monotone deque per node and mask keeps the minimum. Only
     /// the deques that hold a start are visited.
     /// </summary>
-    private void RelaxComputeSliding(int level, int b, double limit)
+    private void RelaxComputeSliding(int level, double limit)
     {
         for (var n = 0; n < _nodes; n++)
         {
             if (!_problem.CanCompute(n)) continue;
-            while (_windowStart[n] <= level && !_problem.SegmentAllowed(n, _windowStart[n], level, b, limit)) _windowStart[n]++;
+            while (_windowStart[n] <= level && !_costs.SegmentAllowed(n, _windowStart[n], level, limit)) _windowStart[n]++;
         }
         for (var mask = 0; mask < _masks; mask++)
         {
@@ -245,7 +241,7 @@ internal sealed class LayeredPlanGraph
             {
                 var arrival = _states.Arrival[first + n];
                 if (double.IsPositiveInfinity(arrival) || !_problem.CanCompute(n) || Dominated(_states.Arrival, level, mask, n, arrival)) continue;
-                _windows.Push(n * _masks + mask, level, arrival - _problem.PrefixWorkSeconds(n, level, b));
+                _windows.Push(n * _masks + mask, level, arrival - _costs.PrefixWork(n, level));
             }
         }
         var active = _windows.Active;
@@ -255,7 +251,7 @@ internal sealed class LayeredPlanGraph
             var n = window / _masks;
             var mask = window % _masks;
             if (!_windows.TryMinimum(window, _windowStart[n], out var start, out var value)) continue;
-            var departure = _problem.PrefixWorkSeconds(n, level + 1, b) + 2 * _problem.OverheadSeconds(n) + value;
+            var departure = _costs.PrefixWork(n, level + 1) + 2 * _problem.OverheadSeconds(n) + value;
             if (!_cutoff.KeepsDeparture(level + 1, n, departure) || Dominated(_states.Departure, level + 1, mask, n, departure)) continue;
             var target = Reach(level + 1, mask, n);
             _states.Departure[target] = departure;
