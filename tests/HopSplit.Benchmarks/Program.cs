@@ -18,9 +18,10 @@ if (args.Length > 0 && args[0] == "quick")
 }
 if (args.Length > 0 && args[0] == "profile")
 {
-    // profile [layers] [nodes] [EdgeHierarchy|RandomMesh]
+    // profile [layers] [nodes] [EdgeHierarchy|RandomMesh] [Fixed|Alternating|ExactJoint]
     SolveProfile.Print(Console.Out, args.Length > 1 ? int.Parse(args[1]) : 200, args.Length > 2 ? int.Parse(args[2]) : 64,
-        args.Length > 3 ? Enum.Parse<NetworkFamily>(args[3]) : NetworkFamily.EdgeHierarchy);
+        args.Length > 3 ? Enum.Parse<NetworkFamily>(args[3]) : NetworkFamily.EdgeHierarchy,
+        args.Length > 4 ? Enum.Parse<SolveProfile.Mode>(args[4]) : SolveProfile.Mode.Fixed);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);

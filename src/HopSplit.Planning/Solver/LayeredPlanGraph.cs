@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Model;
 
@@ -40,6 +42,9 @@ internal sealed class LayeredPlanGraph
     private readonly StateBlocks _states;
     private readonly SlidingWindows _windows;
     private int _masks;
+    // Per level: the masks whose blocks this search reached, sorted. With many tracked nodes almost all
+    // of the 2^tracked masks of a level stay unreached; the loops over masks visit only these.
+    private readonly List<int>[] _reachedMasks;
     private long _stateBudget = long.MaxValue;
     private CostCutoff _cutoff;
 
@@ -55,6 +60,8 @@ internal sealed class LayeredPlanGraph
         _windowStart = new int[_nodes];
         _states = new StateBlocks(_nodes);
         _windows = new SlidingWindows(_layers + 1);
+        _reachedMasks = new List<int>[_layers + 1];
+        for (var level = 0; level <= _layers; level++) _reachedMasks[level] = new List<int>();
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
@@ -121,6 +128,7 @@ internal sealed class LayeredPlanGraph
         _states.Reset((_layers + 1) * _masks);
         _windows.Reset(_nodes * _masks);
         Array.Clear(_windowStart);
+        foreach (var masks in _reachedMasks) masks.Clear();
     }
 
     private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];
@@ -135,7 +143,16 @@ internal sealed class LayeredPlanGraph
     }
 
     /// <summary>The state (level, mask, node), reaching its block if needed.</summary>
-    private int Reach(int level, int mask, int node) => _states.Reach(Block(level, mask)) * _nodes + node;
+    private int Reach(int level, int mask, int node)
+    {
+        var block = Block(level, mask);
+        if (_states.SlotOf(block) < 0)
+        {
+            var masks = _reachedMasks[level];
+            masks.Insert(~masks.BinarySearch(mask), mask); // kept sorted: RelaxLinks settles masks in increasing order
+        }
+        return _states.Reach(block) * _nodes + node;
+    }
 
     private static double Distance(double[] distances, int state) => state < 0 ? double.PositiveInfinity : distances[state];
 
@@ -171,6 +188,17 @@ internal sealed class LayeredPlanGraph
     private bool Dominated(double[] distances, int level, int mask, int node, double value)
     {
         if (mask == 0) return false;
+        // Unreached blocks hold no state, so with many tracked nodes the reached masks of the level
+        // are far fewer than the subsets of a large mask: look through whichever list is shorter.
+        var reached = CollectionsMarshal.AsSpan(_reachedMasks[level]);
+        if (reached.Length < 1 << BitOperations.PopCount((uint)mask))
+        {
+            foreach (var other in reached)
+            {
+                if (other != mask && (other & ~mask) == 0 && Distance(distances, StateOrNone(level, other, node)) <= value) return true;
+            }
+            return false;
+        }
         for (var sub = (mask - 1) & mask; ; sub = (sub - 1) & mask)
         {
             if (Distance(distances, StateOrNone(level, sub, node)) <= value) return true;
@@ -187,8 +215,12 @@ internal sealed class LayeredPlanGraph
     private void RelaxLinks(int level, double limit, PathMeasure measure)
     {
         var linkCost = _costs.LinkCosts(level - 1);
-        for (var mask = 0; mask < _masks; mask++)
+        // The reached masks are kept sorted, and a hop onto a tracked node reaches a larger mask, so
+        // it is inserted after this one and settled later in this loop.
+        var reached = _reachedMasks[level];
+        for (var i = 0; i < reached.Count; i++)
         {
+            var mask = reached[i];
             var first = StateOrNone(level, mask, 0);
             if (first < 0) continue;
             _heap.Clear();
@@ -233,7 +265,7 @@ internal sealed class LayeredPlanGraph
             if (!_problem.CanCompute(n)) continue;
             while (_windowStart[n] <= level && !_costs.SegmentAllowed(n, _windowStart[n], level, limit)) _windowStart[n]++;
         }
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
         {
             var first = StateOrNone(level, mask, 0);
             if (first < 0) continue;
@@ -266,7 +298,7 @@ internal sealed class LayeredPlanGraph
             if (!_problem.CanCompute(n) || !AnyArrival(level, n)) continue;
             // The segment costs are the same for every mask, so they are computed once.
             var segments = _problem.SegmentCosts(n, level, b, limit, _segmentCost);
-            for (var mask = 0; mask < _masks; mask++)
+            foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
             {
                 var from = Distance(_states.Arrival, StateOrNone(level, mask, n));
                 if (double.IsPositiveInfinity(from)) continue;
@@ -284,7 +316,7 @@ internal sealed class LayeredPlanGraph
 
     private bool AnyArrival(int level, int node)
     {
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
         {
             if (!double.IsPositiveInfinity(Distance(_states.Arrival, StateOrNone(level, mask, node)))) return true;
         }
@@ -297,7 +329,7 @@ internal sealed class LayeredPlanGraph
         var sink = _problem.Network.SinkIndex;
         var best = -1;
         var bestDistance = double.PositiveInfinity;
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[_layers]))
         for (var n = 0; n < _nodes; n++)
         {
             if (sink >= 0 && n != sink) continue;
