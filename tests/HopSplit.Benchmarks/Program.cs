@@ -3,7 +3,8 @@ using HopSplit.Benchmarks;
 
 // `dotnet run -c Release --project tests/HopSplit.Benchmarks -- pruning` prints how many shortest-path
 // runs the threshold pruning saves; `-- quick` times the fixed-b solve on the 200-layer instances
-// (wall and CPU medians of 5 runs, plus machine-independent search states); anything else goes to
+// (wall and CPU medians of 5 runs, plus machine-independent search states); `-- profile 200 64 EdgeHierarchy`
+// lists every search of one solve with its states and time; anything else goes to
 // BenchmarkDotNet (e.g. --filter '*').
 if (args.Length > 0 && args[0] == "pruning")
 {
@@ -13,6 +14,14 @@ if (args.Length > 0 && args[0] == "pruning")
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickTiming.Print(Console.Out);
+    return 0;
+}
+if (args.Length > 0 && args[0] == "profile")
+{
+    // profile [layers] [nodes] [EdgeHierarchy|RandomMesh] [Fixed|Alternating|ExactJoint]
+    SolveProfile.Print(Console.Out, args.Length > 1 ? int.Parse(args[1]) : 200, args.Length > 2 ? int.Parse(args[2]) : 64,
+        args.Length > 3 ? Enum.Parse<NetworkFamily>(args[3]) : NetworkFamily.EdgeHierarchy,
+        args.Length > 4 ? Enum.Parse<SolveProfile.Mode>(args[4]) : SolveProfile.Mode.Fixed);
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Model;
 
@@ -33,13 +35,16 @@ internal sealed class LayeredPlanGraph
     private readonly int _layers;
     private readonly int _nodes;
     private readonly int[] _bitOf;
-    private readonly PriorityQueue<int, double> _heap = new();
-    private readonly double[] _linkCost;     // this level's cost of every link (one cut, one b)
+    private readonly IndexedMinHeap _heap;   // one level's nodes, for the link Dijkstra
+    private readonly LevelCosts _costs;
     private readonly double[] _segmentCost;  // costs of the segments starting at this level on one node
     private readonly int[] _windowStart;     // per node: the first layer a segment ending at this level may start at
     private readonly StateBlocks _states;
     private readonly SlidingWindows _windows;
     private int _masks;
+    // Per level: the masks whose blocks this search reached, sorted. With many tracked nodes almost all
+    // of the 2^tracked masks of a level stay unreached; the loops over masks visit only these.
+    private readonly List<int>[] _reachedMasks;
     private long _stateBudget = long.MaxValue;
     private CostCutoff _cutoff;
 
@@ -49,11 +54,14 @@ internal sealed class LayeredPlanGraph
         _layers = problem.LayerCount;
         _nodes = problem.NodeCount;
         _bitOf = new int[_nodes];
-        _linkCost = new double[problem.Network.Links.Count];
+        _heap = new IndexedMinHeap(_nodes);
+        _costs = new LevelCosts(problem);
         _segmentCost = new double[_layers];
         _windowStart = new int[_nodes];
         _states = new StateBlocks(_nodes);
         _windows = new SlidingWindows(_layers + 1);
+        _reachedMasks = new List<int>[_layers + 1];
+        for (var level = 0; level <= _layers; level++) _reachedMasks[level] = new List<int>();
     }
 
     /// <summary>How paths combine edge costs: min-sum (shortest path) or min-max (bottleneck path).</summary>
@@ -85,6 +93,7 @@ internal sealed class LayeredPlanGraph
         if (measure != PathMeasure.Sum && !double.IsPositiveInfinity(cutoff.Bound))
             throw new ArgumentException("a cost cutoff bounds sums, not bottlenecks", nameof(cutoff));
         Prepare(tracked);
+        _costs.Prepare(b);
         _cutoff = cutoff;
         _stateBudget = stateBudget;
         OverBudget = false;
@@ -95,8 +104,8 @@ internal sealed class LayeredPlanGraph
         _states.Arrival[start] = 0;
         for (var j = 0; j <= _layers; j++)
         {
-            if (j >= 1 && j < _layers) RelaxLinks(j, b, limit, measure);
-            if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, b, limit);
+            if (j >= 1 && j < _layers) RelaxLinks(j, limit, measure);
+            if (j < _layers && measure == PathMeasure.Sum) RelaxComputeSliding(j, limit);
             else if (j < _layers) RelaxCompute(j, b, limit, measure);
             if (_states.States > _stateBudget)
             {
@@ -119,6 +128,7 @@ internal sealed class LayeredPlanGraph
         _states.Reset((_layers + 1) * _masks);
         _windows.Reset(_nodes * _masks);
         Array.Clear(_windowStart);
+        foreach (var masks in _reachedMasks) masks.Clear();
     }
 
     private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];
@@ -133,7 +143,16 @@ internal sealed class LayeredPlanGraph
     }
 
     /// <summary>The state (level, mask, node), reaching its block if needed.</summary>
-    private int Reach(int level, int mask, int node) => _states.Reach(Block(level, mask)) * _nodes + node;
+    private int Reach(int level, int mask, int node)
+    {
+        var block = Block(level, mask);
+        if (_states.SlotOf(block) < 0)
+        {
+            var masks = _reachedMasks[level];
+            masks.Insert(~masks.BinarySearch(mask), mask); // kept sorted: RelaxLinks settles masks in increasing order
+        }
+        return _states.Reach(block) * _nodes + node;
+    }
 
     private static double Distance(double[] distances, int state) => state < 0 ? double.PositiveInfinity : distances[state];
 
@@ -169,6 +188,17 @@ internal sealed class LayeredPlanGraph
     private bool Dominated(double[] distances, int level, int mask, int node, double value)
     {
         if (mask == 0) return false;
+        // Unreached blocks hold no state, so with many tracked nodes the reached masks of the level
+        // are far fewer than the subsets of a large mask: look through whichever list is shorter.
+        var reached = CollectionsMarshal.AsSpan(_reachedMasks[level]);
+        if (reached.Length < 1 << BitOperations.PopCount((uint)mask))
+        {
+            foreach (var other in reached)
+            {
+                if (other != mask && (other & ~mask) == 0 && Distance(distances, StateOrNone(level, other, node)) <= value) return true;
+            }
+            return false;
+        }
         for (var sub = (mask - 1) & mask; ; sub = (sub - 1) & mask)
         {
             if (Distance(distances, StateOrNone(level, sub, node)) <= value) return true;
@@ -179,46 +209,45 @@ internal sealed class LayeredPlanGraph
     /// <summary>
     /// Link edges within a level. An edge keeps the mask or adds the bit of a tracked node, so masks
     /// are settled in increasing order, each by a small Dijkstra over its own nodes; masks no state
-    /// reached are skipped.
+    /// reached are skipped. Every arrival relays once; only the arrivals that improved go through the
+    /// heap after that (an arrival no larger than the one popped has already relayed its final value).
     /// </summary>
-    private void RelaxLinks(int level, int b, double limit, PathMeasure measure)
+    private void RelaxLinks(int level, double limit, PathMeasure measure)
     {
-        var network = _problem.Network;
-        for (var link = 0; link < _linkCost.Length; link++) _linkCost[link] = _problem.LinkCost(link, level - 1, b);
-        for (var mask = 0; mask < _masks; mask++)
+        var linkCost = _costs.LinkCosts(level - 1);
+        // The reached masks are kept sorted, and a hop onto a tracked node reaches a larger mask, so
+        // it is inserted after this one and settled later in this loop.
+        var reached = _reachedMasks[level];
+        for (var i = 0; i < reached.Count; i++)
         {
+            var mask = reached[i];
             var first = StateOrNone(level, mask, 0);
             if (first < 0) continue;
+            _heap.Clear();
             for (var u = 0; u < _nodes; u++)
             {
-                var from = first + u;
-                var distance = _states.Departure[from];
-                if (double.IsPositiveInfinity(distance)) continue;
-                foreach (var hop in network.Outgoing(u))
-                {
-                    var cost = _linkCost[hop.Link];
-                    if (cost < limit) TryRelaxLink(level, from, distance, mask, hop, cost, true, measure, out _, out _);
-                }
+                var distance = _states.Departure[first + u];
+                if (!double.IsPositiveInfinity(distance)) Relay(level, first + u, distance, mask, true, linkCost, limit, measure);
             }
-            _heap.Clear();
             for (var v = 0; v < _nodes; v++)
             {
                 var distance = _states.Arrival[first + v];
-                if (!double.IsPositiveInfinity(distance)) _heap.Enqueue(first + v, distance);
+                if (!double.IsPositiveInfinity(distance)) Relay(level, first + v, distance, mask, false, linkCost, limit, measure);
             }
-            while (_heap.TryDequeue(out var state, out var distance))
-            {
-                if (distance > _states.Arrival[state]) continue; // stale entry
-                foreach (var hop in network.Outgoing(state % _nodes))
-                {
-                    var cost = _linkCost[hop.Link];
-                    if (!(cost < limit)) continue;
-                    // A hop onto a tracked node lands in a larger mask, settled later in this loop.
-                    if (TryRelaxLink(level, state, distance, mask, hop, cost, false, measure, out var target, out var candidate)
-                        && Bit(hop.To) == 0)
-                        _heap.Enqueue(target, candidate);
-                }
-            }
+            while (_heap.TryPop(out var node, out var distance)) Relay(level, first + node, distance, mask, false, linkCost, limit, measure);
+        }
+    }
+
+    /// <summary>Relaxes the links out of a state; arrivals it improves in its own mask join the heap.</summary>
+    private void Relay(int level, int from, double distance, int mask, bool fromDeparture, ReadOnlySpan<double> linkCost, double limit, PathMeasure measure)
+    {
+        foreach (var hop in _problem.Network.Outgoing(from % _nodes))
+        {
+            var cost = linkCost[hop.Link];
+            if (!(cost < limit)) continue;
+            // A hop onto a tracked node lands in a larger mask, settled later in the mask loop.
+            if (TryRelaxLink(level, from, distance, mask, hop, cost, fromDeparture, measure, out _, out var candidate) && Bit(hop.To) == 0)
+                _heap.InsertOrDecrease(hop.To, candidate);
         }
     }
 
@@ -229,14 +258,14 @@ internal sealed class LayeredPlanGraph
     /// window start never moves back, so a monotone deque per node and mask keeps the minimum. Only
     /// the deques that hold a start are visited.
     /// </summary>
-    private void RelaxComputeSliding(int level, int b, double limit)
+    private void RelaxComputeSliding(int level, double limit)
     {
         for (var n = 0; n < _nodes; n++)
         {
             if (!_problem.CanCompute(n)) continue;
-            while (_windowStart[n] <= level && !_problem.SegmentAllowed(n, _windowStart[n], level, b, limit)) _windowStart[n]++;
+            while (_windowStart[n] <= level && !_costs.SegmentAllowed(n, _windowStart[n], level, limit)) _windowStart[n]++;
         }
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
         {
             var first = StateOrNone(level, mask, 0);
             if (first < 0) continue;
@@ -244,7 +273,7 @@ internal sealed class LayeredPlanGraph
             {
                 var arrival = _states.Arrival[first + n];
                 if (double.IsPositiveInfinity(arrival) || !_problem.CanCompute(n) || Dominated(_states.Arrival, level, mask, n, arrival)) continue;
-                _windows.Push(n * _masks + mask, level, arrival - _problem.PrefixWorkSeconds(n, level, b));
+                _windows.Push(n * _masks + mask, level, arrival - _costs.PrefixWork(n, level));
             }
         }
         var active = _windows.Active;
@@ -254,7 +283,7 @@ internal sealed class LayeredPlanGraph
             var n = window / _masks;
             var mask = window % _masks;
             if (!_windows.TryMinimum(window, _windowStart[n], out var start, out var value)) continue;
-            var departure = _problem.PrefixWorkSeconds(n, level + 1, b) + 2 * _problem.OverheadSeconds(n) + value;
+            var departure = _costs.PrefixWork(n, level + 1) + 2 * _problem.OverheadSeconds(n) + value;
             if (!_cutoff.KeepsDeparture(level + 1, n, departure) || Dominated(_states.Departure, level + 1, mask, n, departure)) continue;
             var target = Reach(level + 1, mask, n);
             _states.Departure[target] = departure;
@@ -269,7 +298,7 @@ internal sealed class LayeredPlanGraph
             if (!_problem.CanCompute(n) || !AnyArrival(level, n)) continue;
             // The segment costs are the same for every mask, so they are computed once.
             var segments = _problem.SegmentCosts(n, level, b, limit, _segmentCost);
-            for (var mask = 0; mask < _masks; mask++)
+            foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
             {
                 var from = Distance(_states.Arrival, StateOrNone(level, mask, n));
                 if (double.IsPositiveInfinity(from)) continue;
@@ -287,7 +316,7 @@ internal sealed class LayeredPlanGraph
 
     private bool AnyArrival(int level, int node)
     {
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[level]))
         {
             if (!double.IsPositiveInfinity(Distance(_states.Arrival, StateOrNone(level, mask, node)))) return true;
         }
@@ -300,7 +329,7 @@ internal sealed class LayeredPlanGraph
         var sink = _problem.Network.SinkIndex;
         var best = -1;
         var bestDistance = double.PositiveInfinity;
-        for (var mask = 0; mask < _masks; mask++)
+        foreach (var mask in CollectionsMarshal.AsSpan(_reachedMasks[_layers]))
         for (var n = 0; n < _nodes; n++)
         {
             if (sink >= 0 && n != sink) continue;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HopSplit.Planning.Costs;
 
 namespace HopSplit.Planning.Solver;
@@ -51,6 +52,9 @@ public sealed class SolverStatistics
     public SortedSet<string> RevisitedNodes { get; } = new(StringComparer.Ordinal);
 }
 
+/// <summary>One search the solver ran, for profiling: what it was, its threshold and cutoff, the states it held, its result and time.</summary>
+internal readonly record struct SearchTrace(string Kind, double Limit, double Cutoff, int Tracked, long States, double Result, TimeSpan Elapsed);
+
 /// <summary>
 /// Optimal model splitting and placement for a fixed micro-batch size (MODEL.md section 7): the
 /// bottleneck-aware shortest path. It minimizes sum(c) + lambda * max(c) over thresholds on the
@@ -71,6 +75,7 @@ public sealed class MspSolver
     private readonly SimplePlanSearch _simple;
     private readonly RelaxedCostToGo _toGo;
     private readonly List<int> _tracked = new();
+    private int _trackedFor; // the b the tracked nodes were learned at
     private readonly KnownPlans _known = new();
     private readonly SumLowerBounds _proven = new();
     private readonly SearchBudgets _budgets;
@@ -93,6 +98,9 @@ public sealed class MspSolver
 
     public SolverStatistics Statistics { get; } = new();
 
+    /// <summary>When set, every search the solver runs is appended here (the benchmarks' profile mode reads it).</summary>
+    internal List<SearchTrace>? Trace { get; set; }
+
     /// <summary>The plan minimizing T(P, b) for this b (lambda = M - 1), or null when no plan is feasible.</summary>
     public MspResult? Solve(int b) => SolveWeighted(b, _problem.MicroBatches(b) - 1);
 
@@ -100,6 +108,10 @@ public sealed class MspSolver
     public MspResult? SolveWeighted(int b, double lambda)
     {
         CheckMicroBatch(b);
+        // Nodes tracked for another b are forgotten: each b learns the few it needs, where keeping
+        // them all made the exact joint mode search with 14 tracked nodes where 5 sufficed.
+        if (b != _trackedFor) _tracked.Clear();
+        _trackedFor = b;
         var lowestBottleneck = LowestBottleneckBound(b);
         if (double.IsPositiveInfinity(lowestBottleneck)) return null;
 
@@ -228,13 +240,19 @@ public sealed class MspSolver
         var sumBound = _proven.Below(b, limit);
         if (!(sumBound < upper)) return NothingBelow(upper, known);
 
-        // The untracked search first: it is the cheapest there is and bounds every simple plan from
-        // below, and when its walk is already simple (loose thresholds rarely need the nodes that
-        // tight ones track) it is the answer. Not worth it when tracking is about as cheap.
+        // The relaxation (revisits allowed) first: it is the cheapest search there is and bounds every
+        // simple plan from below, and when its walk is already simple (loose thresholds rarely need
+        // the nodes that tight ones track) it is the answer. It is searched backwards, as the
+        // cost-to-go that the tracked search's cutoffs need anyway, and its walk followed forwards.
+        // Not worth it when tracking is about as cheap.
         if (!TrackingIsCheap)
         {
-            var relaxedSum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, [], out var relaxedWalk);
-            Statistics.SearchStates += _graph.StatesHeld;
+            var started = Stopwatch.GetTimestamp();
+            _toGo.Compute(b, limit);
+            var relaxedSum = _toGo.FromSource;
+            var relaxedWalk = _toGo.Walk();
+            Statistics.SearchStates += _toGo.States;
+            Trace?.Add(new SearchTrace("relaxed", limit, upper, 0, _toGo.States, relaxedSum, Stopwatch.GetElapsedTime(started)));
             if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
             sumBound = Math.Max(sumBound, relaxedSum);
@@ -253,15 +271,19 @@ public sealed class MspSolver
             {
                 if (!wideningStarted)
                 {
+                    var toGoStarted = Stopwatch.GetTimestamp();
                     _toGo.Compute(b, limit); // the cutoffs need it
+                    Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _toGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
                     widening = new CutoffWidening(sumBound, upper);
                     wideningStarted = true;
                 }
                 trial = widening.Current;
                 cut = Cutoff(trial);
             }
+            var trackedStarted = Stopwatch.GetTimestamp();
             var sum = _graph.Solve(b, limit, LayeredPlanGraph.PathMeasure.Sum, _tracked, cut, _budgets.TrackedStates, out var walk);
             Statistics.SearchStates += _graph.StatesHeld;
+            Trace?.Add(new SearchTrace("tracked", limit, trial, _tracked.Count, _graph.StatesHeld, sum, Stopwatch.GetElapsedTime(trackedStarted)));
             if (_graph.OverBudget) return BranchAndBound(b, limit, upper, known, sumBound);
             if (walk is null || !CostCutoff.IsBelow(sum, trial))
             {
@@ -304,7 +326,7 @@ public sealed class MspSolver
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
     {
         Statistics.BranchAndBoundSearches++;
-        if (double.IsPositiveInfinity(upper)) _toGo.Compute(b, limit); // not computed yet: nothing bounded the search
+        _toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
         var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;

@@ -22,6 +22,7 @@ internal sealed class SlidingWindows
     private int _poolUsed;
     private int _windows;
     private readonly List<int> _active = new();
+    private readonly List<int> _used = new(); // windows given storage since the reset
 
     /// <param name="maxEntries">The most entries one window can hold (the number of distinct levels).</param>
     public SlidingWindows(int maxEntries) => _maxEntries = maxEntries;
@@ -39,10 +40,21 @@ internal sealed class SlidingWindows
             _head = new int[windows];
             _tail = new int[windows];
             _position = new int[windows];
+            _offset.AsSpan().Fill(-1);
+            _position.AsSpan().Fill(-1);
         }
+        else
+        {
+            // Only the windows the last search used need forgetting: with many tracked nodes there
+            // are millions of windows and a search touches few of them.
+            foreach (var window in _used)
+            {
+                _offset[window] = -1;
+                _position[window] = -1;
+            }
+        }
+        _used.Clear();
         _windows = windows;
-        _offset.AsSpan(0, windows).Fill(-1);
-        _position.AsSpan(0, windows).Fill(-1);
         _active.Clear();
         _poolUsed = 0;
     }
@@ -140,6 +152,7 @@ internal sealed class SlidingWindows
             Array.Resize(ref _levels, size);
             Array.Resize(ref _values, size);
         }
+        if (_offset[window] < 0) _used.Add(window);
         _offset[window] = _poolUsed;
         _capacity[window] = capacity;
         _poolUsed += capacity;

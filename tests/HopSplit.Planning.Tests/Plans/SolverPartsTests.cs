@@ -178,8 +178,120 @@ public class SolverPartsTests
                     $"backward {toGo.FromSource:R} and forward {relaxed:R} relaxed sums differ at limit {limit:R}\n{instance}");
                 var simple = plans.Where(p => p.Max < limit).Select(p => p.Sum).DefaultIfEmpty(double.PositiveInfinity).Min();
                 Assert.True(toGo.FromSource <= simple * (1 + 1e-12), $"bound {toGo.FromSource:R} above the best simple plan {simple:R}\n{instance}");
+                AssertRelaxedWalk(problem, b, limit, toGo, instance);
             }
         }, iter: 500, threads: 1, seed: "00000Parts01");
+    }
+
+    /// <summary>
+    /// The walk the cost-to-go follows forwards: none exactly when nothing finishes; otherwise it starts
+    /// at the source, ends at the sink, covers every layer in order, moves over real links, and when it
+    /// is simple it is a plan below the limit whose sum is the relaxed optimum.
+    /// </summary>
+    private static void AssertRelaxedWalk(PlanningProblem problem, int b, double limit, RelaxedCostToGo toGo, Instance instance)
+    {
+        var walk = toGo.Walk();
+        Assert.Equal(double.IsPositiveInfinity(toGo.FromSource), walk is null);
+        if (walk is null) return;
+        var network = problem.Network;
+        Assert.Equal(network.SourceIndex, walk.Nodes[0]);
+        Assert.Equal(walk.Nodes.Count - 1, walk.Links.Count);
+        for (var i = 0; i < walk.Links.Count; i++)
+        {
+            var link = network.Links[walk.Links[i]];
+            var ends = new[] { network.IndexOf(link.From), network.IndexOf(link.To) };
+            Assert.True(ends.Contains(walk.Nodes[i]) && ends.Contains(walk.Nodes[i + 1]), $"hop {i} of the walk is not over its link\n{instance}");
+        }
+        Assert.Equal(0, walk.Segments[0].FirstLayer);
+        Assert.Equal(network.SourceIndex, walk.Segments[0].Node);
+        Assert.Equal(problem.LayerCount - 1, walk.Segments[^1].LastLayer);
+        for (var s = 1; s < walk.Segments.Count; s++) Assert.Equal(walk.Segments[s - 1].LastLayer + 1, walk.Segments[s].FirstLayer);
+        if (network.SinkIndex >= 0) Assert.Equal(network.SinkIndex, walk.Nodes[^1]);
+        if (!walk.IsSimple) return;
+        var shape = walk.ToShape();
+        SolverPropertyTests.AssertValidPlan(problem, shape, instance);
+        var costs = shape.Stages().Select(stage => stage.Time(problem, b).Cost).ToList();
+        Assert.True(costs.All(cost => cost < limit), $"a stage of the relaxed walk is not below the limit {limit:R}\n{instance}");
+        Assert.True(Math.Abs(costs.Sum() - toGo.FromSource) <= 1e-9 * Math.Max(1, toGo.FromSource),
+            $"the relaxed walk costs {costs.Sum():R}, its cost-to-go says {toGo.FromSource:R}\n{instance}");
+    }
+
+    [Fact]
+    public void Level_cost_tables_agree_bit_for_bit_with_the_problem_for_every_b_and_segment()
+    {
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var costs = new LevelCosts(problem);
+            // Two sizes in turn: the tables must follow b, not keep the first one.
+            foreach (var b in new[] { 1 + Math.Abs(instance.Seed % problem.BatchSize), problem.BatchSize, 1 })
+            {
+                costs.Prepare(b);
+                for (var cut = 0; cut < problem.LayerCount - 1; cut++)
+                {
+                    var links = costs.LinkCosts(cut);
+                    for (var link = 0; link < problem.Network.Links.Count; link++) Assert.Equal(problem.LinkCost(link, cut, b), links[link]);
+                }
+                for (var n = 0; n < problem.NodeCount; n++)
+                {
+                    for (var level = 0; level <= problem.LayerCount; level++) Assert.Equal(problem.PrefixWorkSeconds(n, level, b), costs.PrefixWork(n, level));
+                    for (var first = 0; first < problem.LayerCount; first++)
+                    for (var last = first; last < problem.LayerCount; last++)
+                    {
+                        // Limits at, just above and just below the segment's own cost, where one ulp decides.
+                        var cost = problem.ComputeCost(n, first, last, b);
+                        foreach (var limit in new[] { cost, Math.BitIncrement(cost), Math.BitDecrement(cost), double.PositiveInfinity })
+                            Assert.True(problem.SegmentAllowed(n, first, last, b, limit) == costs.SegmentAllowed(n, first, last, limit),
+                                $"node {n}, layers {first}..{last}, b = {b}, limit {limit:R}\n{instance}");
+                    }
+                }
+            }
+        }, iter: 300, threads: 1, seed: "00000Parts04");
+    }
+
+    [Fact]
+    public void Indexed_heap_pops_in_key_order_like_a_sorted_list_with_decreased_keys()
+    {
+        var random = new Random(11);
+        for (var round = 0; round < 300; round++)
+        {
+            var capacity = 1 + random.Next(40);
+            var heap = new IndexedMinHeap(capacity);
+            var keys = new Dictionary<int, double>();
+            var operations = random.Next(120);
+            for (var op = 0; op < operations; op++)
+            {
+                if (random.NextDouble() < 0.3 && keys.Count > 0)
+                {
+                    Assert.True(heap.TryPop(out var item, out var key));
+                    var smallest = keys.Values.Min();
+                    Assert.Equal(smallest, key);
+                    Assert.Equal(smallest, keys[item]);
+                    keys.Remove(item);
+                    continue;
+                }
+                var next = random.Next(capacity);
+                // Few distinct keys, so ties and keys that do not decrease are common.
+                var value = random.Next(10) * 0.25;
+                heap.InsertOrDecrease(next, value);
+                keys[next] = keys.TryGetValue(next, out var old) ? Math.Min(old, value) : value;
+                Assert.Equal(keys.Count, heap.Count);
+            }
+            var popped = new List<double>();
+            while (heap.TryPop(out var item, out var key))
+            {
+                Assert.Equal(keys[item], key);
+                Assert.True(keys.Remove(item), $"item {item} popped twice");
+                popped.Add(key);
+            }
+            Assert.Empty(keys);
+            Assert.Equal(popped.Order(), popped);
+            heap.InsertOrDecrease(0, 1.0);
+            heap.Clear();
+            Assert.False(heap.TryPop(out _, out _));
+            heap.InsertOrDecrease(0, 2.0); // cleared items may come back
+            Assert.True(heap.TryPop(out var again, out var againKey) && again == 0 && againKey == 2.0);
+        }
     }
 
     [Fact]
