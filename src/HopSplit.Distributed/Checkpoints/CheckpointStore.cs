@@ -39,7 +39,7 @@ public sealed class CheckpointStore
 
     /// <summary>The newest checkpoint, or null when the folder has none.</summary>
     /// <exception cref="CheckpointException">The newest checkpoint file is damaged (the message names it).</exception>
-    public Checkpoint? Latest() => Files().FirstOrDefault() is { } newest ? CheckpointFile.Read(newest.Path) : null;
+    public Checkpoint? Latest() => Files() is [var newest, ..] ? CheckpointFile.Read(newest.Path) : null;
 
     /// <summary>The checkpoint files, newest first.</summary>
     public IReadOnlyList<(long Step, string Path)> Files() => System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension)

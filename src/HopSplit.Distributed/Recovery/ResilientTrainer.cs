@@ -147,7 +147,7 @@ public sealed class ResilientTrainer : IDisposable
             }
             lost.AddRange(nodes);
             _log.LogWarning("step {Step}: worker(s) {Workers} (node(s) {Nodes}) do not answer: {Cause}", step, string.Join(", ", deadWorkers),
-                string.Join(", ", nodes), FirstLine(cause.Message));
+                string.Join(", ", nodes), FirstLine((cause is WorkerUnreachableException { InnerException: { } first } ? first : cause).Message));
             _network = NetworkChanges.Without(_network, _dead);
             var (layout, plan) = PlanOnSurvivorsOrFail();
             _trainer.Dispose();
@@ -166,7 +166,7 @@ public sealed class ResilientTrainer : IDisposable
             _drift?.Reset();
             var replay = step > _checkpoint.Step ? $", replaying steps {_checkpoint.Step}..{step - 1}" : "";
             Decide(step, DecisionKind.Recovered, FormattableString.Invariant(
-                $"step {step}: node(s) {string.Join(", ", lost)} dead; re-planned on {string.Join(", ", _live.Keys.Order(StringComparer.Ordinal))}: {Describe(plan)} (T {oldLatency:F4} s -> {plan.LatencySeconds:F4} s); restored the checkpoint of step {_checkpoint.Step}{replay}"),
+                $"step {step}: node(s) {string.Join(", ", lost)} dead; re-planned on {string.Join(", ", _live.Keys.Order(StringComparer.Ordinal))}: {Describe(plan)} (T {oldLatency:G4} s -> {plan.LatencySeconds:G4} s); restored the checkpoint of step {_checkpoint.Step}{replay}"),
                 clock.Elapsed.TotalSeconds);
             return;
         }
@@ -195,7 +195,7 @@ public sealed class ResilientTrainer : IDisposable
         }
         var gain = 1 - plan.LatencySeconds / oldLatency;
         var verdict = string.Create(CultureInfo.InvariantCulture,
-            $"step {_trainer.CompletedSteps}: {drifted}; with measured speeds the running plan's T is {oldLatency:F4} s, the best plan's {plan.LatencySeconds:F4} s ({gain:P0} better)");
+            $"step {_trainer.CompletedSteps}: {drifted}; with measured speeds the running plan's T is {oldLatency:G4} s, the best plan's {plan.LatencySeconds:G4} s ({gain:P0} better)");
         if (gain < _options.Drift!.MinimumGain)
         {
             Decide(_trainer.CompletedSteps, DecisionKind.KeptPlan, $"{verdict}; below the {_options.Drift.MinimumGain:P0} margin, keeping the plan", 0);
