@@ -69,8 +69,9 @@ public sealed class ResilientTrainer : IDisposable
         var trainer = new ResilientTrainer(options);
         try
         {
-            trainer._trainer = await DistributedTrainer.ConnectAsync(initialLayout ?? trainer.PlanOnSurvivors().Layout, trainer.TrainerOptions(), cancellation)
-                .ConfigureAwait(false);
+            trainer._trainer = initialLayout is not null
+                ? await DistributedTrainer.ConnectAsync(initialLayout, trainer.TrainerOptions(), cancellation).ConfigureAwait(false)
+                : await trainer.ConnectToLiveWorkersAsync(cancellation).ConfigureAwait(false);
             if (trainer._store?.Latest() is { } saved)
             {
                 saved.CheckFits(options.Problem.LayerCount, options.Trainer.Seed, trainer._store.PathOf(saved.Step));
@@ -129,6 +130,33 @@ public sealed class ResilientTrainer : IDisposable
             }
         }
         return last;
+    }
+
+    /// <summary>Plans on the nodes whose workers answer and connects; workers dead at start are dropped (and logged) like later ones.</summary>
+    private async Task<DistributedTrainer> ConnectToLiveWorkersAsync(CancellationToken cancellation)
+    {
+        while (true)
+        {
+            try
+            {
+                return await DistributedTrainer.ConnectAsync(PlanOnSurvivorsOrFail().Layout, TrainerOptions(), cancellation).ConfigureAwait(false);
+            }
+            catch (DistributedStageException) when (!cancellation.IsCancellationRequested)
+            {
+                var dead = await DeadAmongAsync(_live.Values.Distinct()).ConfigureAwait(false);
+                if (dead.Count == 0) throw;
+                var nodes = _live.Where(p => dead.Contains(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+                // Without any live worker there is nothing to plan on: the connection error says why.
+                if (nodes.Length == _live.Count) throw;
+                foreach (var node in nodes)
+                {
+                    _live.Remove(node);
+                    _dead.Add(node);
+                }
+                _network = NetworkChanges.Without(_network, _dead);
+                Decide(0, DecisionKind.Recovered, $"at start: worker(s) {string.Join(", ", dead)} (node(s) {string.Join(", ", nodes)}) do not answer; planning without them", 0);
+            }
+        }
     }
 
     /// <summary>Drops the dead workers' nodes, re-plans on the survivors, restores the last checkpoint on the new split.</summary>
