@@ -144,10 +144,11 @@ public sealed class ResilientTrainer : IDisposable
             catch (DistributedStageException) when (!cancellation.IsCancellationRequested)
             {
                 var dead = await DeadAmongAsync(_live.Values.Distinct()).ConfigureAwait(false);
-                if (dead.Count == 0) throw;
+                if (dead.Count == 0) throw; // a worker refused its segment: its message says why
                 var nodes = _live.Where(p => dead.Contains(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
-                // Without any live worker there is nothing to plan on: the connection error says why.
-                if (nodes.Length == _live.Count) throw;
+                if (nodes.Length == _live.Count)
+                    throw new RecoveryFailedException("no worker answers: " + string.Join(", ", _live.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) +
+                        "; start the workers or correct their addresses", new HashSet<string>(_live.Keys));
                 foreach (var node in nodes)
                 {
                     _live.Remove(node);

@@ -49,7 +49,7 @@ public class DigitsDistributedCommandTests
     [InlineData("sensor", "--workers: 'sensor' is not id=http://host:port")]
     [InlineData("sensor=http://127.0.0.1:1,sensor=http://127.0.0.1:2", "--workers: node sensor is given twice")]
     // Only nodes with a worker compute (the plan is sensor, gateway); workers that do not answer at start are named.
-    [InlineData("sensor=http://127.0.0.1:1,gateway=http://127.0.0.1:2", "node sensor (stage 0) on worker http://127.0.0.1:1/ failed in assigning it: Unavailable")]
+    [InlineData("sensor=http://127.0.0.1:1,gateway=http://127.0.0.1:2", "no worker answers: gateway=http://127.0.0.1:2/, sensor=http://127.0.0.1:1/; start the workers or correct their addresses")]
     public void The_coordinator_names_what_is_wrong_with_workers(string workers, string expected)
     {
         var file = Path.Combine(Path.GetTempPath(), $"token-{Guid.NewGuid():N}");
