@@ -14,6 +14,12 @@ public sealed class DriftOptions
 
     /// <summary>The new plan must predict a T at least this fraction below the running plan's (both with the measured speeds): 10% by default.</summary>
     public double MinimumGain { get; init; } = 0.1;
+
+    /// <summary>
+    /// Steps after a switch of plans during which drift is not judged (10 by default): measured ratios are noisy and the
+    /// cost model is linear, so without a pause two plans can take turns looking better.
+    /// </summary>
+    public int CooldownSteps { get; init; } = 10;
 }
 
 /// <summary>
@@ -25,10 +31,16 @@ internal sealed class DriftMonitor(DriftOptions options)
     private readonly Dictionary<string, int> _streak = new();
     private readonly Dictionary<string, List<double>> _ratios = new();
     private readonly Dictionary<string, double> _baseline = new();
+    private int _cooldown;
 
     /// <summary>Records a step; returns each node's median ratio over its streak once some node drifted for enough consecutive steps.</summary>
     public IReadOnlyDictionary<string, double>? Observe(DistributedStepResult step)
     {
+        if (_cooldown > 0)
+        {
+            _cooldown--;
+            return null;
+        }
         var fired = false;
         foreach (var stage in step.Stages)
         {
@@ -54,12 +66,20 @@ internal sealed class DriftMonitor(DriftOptions options)
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>After a switch of plans: forget everything and judge nothing for <see cref="DriftOptions.CooldownSteps"/> steps.</summary>
+    public void Switched()
+    {
+        Reset();
+        _cooldown = options.CooldownSteps;
+    }
+
     /// <summary>Which nodes are past the threshold now (for the log line).</summary>
     public IEnumerable<string> DriftedNodes => _streak.Where(p => p.Value >= options.ConsecutiveSteps).Select(p => p.Key);
 
     /// <summary>Forgets the streaks; with <paramref name="accepted"/>, those ratios become the nodes' new baseline.</summary>
     public void Reset(IReadOnlyDictionary<string, double>? accepted = null)
     {
+        _cooldown = 0;
         _streak.Clear();
         _ratios.Clear();
         _baseline.Clear();

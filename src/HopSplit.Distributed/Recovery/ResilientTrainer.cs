@@ -237,7 +237,7 @@ public sealed class ResilientTrainer : IDisposable
         _trainer.Dispose();
         _trainer = await DistributedTrainer.ConnectAsync(layout, TrainerOptions(), cancellation).ConfigureAwait(false);
         await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
-        _drift.Reset();
+        _drift.Switched();
         Decide(_checkpoint.Step, DecisionKind.Replanned, $"{verdict}; switched to {Describe(plan)}", clock.Elapsed.TotalSeconds);
     }
 
