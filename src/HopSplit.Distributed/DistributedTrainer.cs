@@ -161,9 +161,6 @@ public sealed class DistributedTrainer : IDisposable
         return answers.Where(a => !a.Alive).Select(a => a.Address).ToArray();
     }
 
-    /// <summary>The workers this trainer uses.</summary>
-    internal IReadOnlyList<StageClient> Clients => _clients;
-
     /// <summary>Runs segment <paramref name="k"/>'s tasks in its schedule order, waiting for its neighbours' frames.</summary>
     private async Task RunSegmentAsync(int k, StepFrames run, CancellationTokenSource abort)
     {
