@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using HopSplit.Distributed;
+using HopSplit.Distributed.Checkpoints;
+using HopSplit.Distributed.Recovery;
 using HopSplit.Planning;
 using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Training;
@@ -11,7 +13,8 @@ namespace HopSplit.Samples.Digits;
 /// <summary>
 /// `digits train-remote --workers sensor=URL,gateway=URL,edge=URL --token-file FILE`: the coordinator. Plans
 /// DigitNet on the sample's network, assigns every segment to its node's `digits worker`, trains over gRPC
-/// with SGD and tests the trained weights here.
+/// with SGD and tests the trained weights here. A worker that dies is survived: its node is dropped, DigitNet is
+/// re-planned on the others and every segment restored from the last checkpoint (one line per decision).
 /// </summary>
 internal static class RemoteTrainCommand
 {
@@ -28,8 +31,17 @@ internal static class RemoteTrainCommand
         schedule.AcceptOnlyFromAmong("gpipe", "1f1b");
         var seed = new Option<int>("--seed") { Description = "Initial weights (built by every worker) and data order.", DefaultValueFactory = _ => 1 };
         var mnist = new Option<DirectoryInfo?>("--mnist") { Description = "Train on MNIST's IDX files in this folder instead of the synthetic digits." };
-        var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator).");
-        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist }) command.Options.Add(option);
+        var checkpointDir = new Option<DirectoryInfo?>("--checkpoint-dir")
+        {
+            Description = "Write a checkpoint file here (atomically; the newest two kept) and resume from the newest one found at start. Without it the last checkpoint is kept in memory: dead workers are survived, a dead coordinator is not.",
+        };
+        var checkpointEvery = DigitsApp.PositiveInt("--checkpoint-every", "Checkpoint after every N steps (steps after the last checkpoint are replayed after a failure).", 1);
+        var replan = new Option<double?>("--replan-threshold")
+        {
+            Description = "Re-plan when a node's measured compute time stays more than this many times above (or below) the plan's for 3 steps, e.g. 4. Off by default.",
+        };
+        var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
+        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan }) command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
             Dictionary<string, Uri> nodes;
@@ -47,34 +59,41 @@ internal static class RemoteTrainCommand
                 return DigitsApp.InvalidInput;
             }
             var options = new DigitsTrainingOptions(DigitsApp.ScheduleOf(parse.GetValue(schedule)), parse.GetValue(steps), Seed: parse.GetValue(seed));
-            var problem = DigitsTraining.Problem(options);
-            var plan = Planner.Plan(problem, new PlannerOptions());
-            var layout = PipelineLayout.From(problem, plan);
+            if (parse.GetValue(replan) is { } threshold && !(threshold > 1))
+            {
+                await error.WriteLineAsync($"error: --replan-threshold {threshold} must be above 1 (a ratio of measured to modeled time)");
+                return DigitsApp.InvalidInput;
+            }
             try
             {
-                using var trainer = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
+                using var trainer = await ResilientTrainer.StartAsync(new ResilientTrainerOptions
                 {
-                    Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
-                }, cancellation);
-                foreach (var (stage, worker) in trainer.Assignments)
+                    Problem = DigitsTraining.Problem(options),
+                    Trainer = new DistributedTrainerOptions
+                    {
+                        Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
+                    },
+                    CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    Drift = parse.GetValue(replan) is { } ratio ? new DriftOptions { Threshold = ratio } : null,
+                    Decided = decision => output.WriteLine($"decision: {decision.Message}"),
+                }, cancellation: cancellation);
+                foreach (var (stage, worker) in trainer.Trainer.Assignments)
                     output.WriteLine($"{stage.Id}: layers {stage.Ref.FirstLayer}..{stage.Ref.LastLayer} on {worker}");
                 using var batches = new MiniBatches(data.Train, options.BatchSize, options.Seed);
-                DistributedStepResult? last = null;
-                for (var step = 0; step < options.Steps; step++)
+                await trainer.TrainAsync(new BatchSource(batches.At), options.Steps, (step, result) =>
                 {
-                    var (x, y) = batches.Next();
-                    using (x)
-                    using (y)
-                        last = await trainer.StepAsync(x, y, cancellation);
                     if (step % 10 == 0 || step == options.Steps - 1)
-                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}: loss {last.Loss:F4}, {last.WallSeconds * 1e3:F0} ms"));
-                }
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}: loss {result.Loss:F4}, {result.WallSeconds * 1e3:F0} ms"));
+                }, cancellation);
+                if (trainer.Decisions.Any(d => d.Kind is DecisionKind.Recovered or DecisionKind.Replanned))
+                    output.WriteLine($"final plan: {string.Join(", ", trainer.Trainer.Assignments.Select(a => $"{a.Stage.Id} layers {a.Stage.Ref.FirstLayer}..{a.Stage.Ref.LastLayer}"))}");
                 using var model = WorkerCommand.CreateModel(options.Seed) as DigitNet ?? throw new InvalidOperationException("DigitNet expected");
-                Load(model, await trainer.GetWeightsAsync(cancellation));
+                Load(model, await trainer.Trainer.GetWeightsAsync(cancellation));
                 output.WriteLine($"Test accuracy: {Accuracy.Of(model, data.Test).ToString("P1", CultureInfo.InvariantCulture)} on {data.Test.Count} held-out images.");
                 return DigitsApp.Success;
             }
-            catch (Exception e) when (e is DistributedStageException or ArgumentException)
+            catch (Exception e) when (e is DistributedStageException or ArgumentException or RecoveryFailedException or CheckpointException or InfeasiblePlanException)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
                 return DigitsApp.InvalidInput;

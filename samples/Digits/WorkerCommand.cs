@@ -38,11 +38,21 @@ internal static class WorkerCommand
         };
         var maxFrame = DigitsApp.PositiveInt("--max-frame-mib", "The largest tensor frame accepted, in MiB.", StageWorkerHostOptions.DefaultMaxFrameBytes >> 20);
         var threads = DigitsApp.PositiveInt("--torch-threads", "libtorch's intra-op threads (1 keeps workers sharing a machine from competing for cores).", 1);
+        var delay = new Option<int>("--compute-delay-ms")
+        {
+            Description = "Add this many milliseconds to every forward and backward pass: emulates a slower device (to try re-planning on drift).",
+            DefaultValueFactory = _ => 0,
+        };
+        delay.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError("--compute-delay-ms must not be negative.");
+        });
         var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated).");
         command.Options.Add(listen);
         command.Options.Add(tokenFile);
         command.Options.Add(maxFrame);
         command.Options.Add(threads);
+        command.Options.Add(delay);
         command.SetAction(async (parse, cancellation) =>
         {
             if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var address))
@@ -58,6 +68,7 @@ internal static class WorkerCommand
                     Listen = address,
                     Token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName),
                     MaxFrameBytes = checked(parse.GetValue(maxFrame) << 20),
+                    ComputeDelay = TimeSpan.FromMilliseconds(parse.GetValue(delay)),
                 };
             }
             catch (Exception e) when (e is ArgumentException or OverflowException)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
 using HopSplit.Planning.Model;
 using HopSplit.Planning.Simulation;
@@ -33,6 +34,9 @@ public sealed class DistributedTrainer : IDisposable
 
     /// <summary>The plan's stages.</summary>
     public PipelineLayout Layout { get; }
+
+    /// <summary>Completed training steps: the number of the next step (restoring a checkpoint sets it).</summary>
+    public long CompletedSteps => _step;
 
     /// <summary>The compute stages and the worker address of each, in pipeline order.</summary>
     public IReadOnlyList<(PipelineStage Stage, Uri Worker)> Assignments => _segments.Select(s => (s.Stage, s.Client.Address)).ToArray();
@@ -121,23 +125,40 @@ public sealed class DistributedTrainer : IDisposable
         }
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var heartbeat = new Heartbeat(_clients, _options.HeartbeatInterval, _options.HeartbeatTimeout, abort);
         var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, abort)).ToArray();
         try
         {
             await Task.WhenAll(loops).ConfigureAwait(false);
             await Task.WhenAll(_segments.Select(s => StepSegmentAsync(s.Stage, s.Client, cancellation))).ConfigureAwait(false);
         }
-        catch
+        catch (Exception thrown)
         {
             _faulted = true;
+            await heartbeat.StopAsync().ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
             // The first stage that failed, not the ones cancelled because of it.
-            var failure = loops.Where(l => l.IsFaulted).Select(l => l.Exception!.InnerException).OfType<DistributedStageException>().FirstOrDefault();
+            var failure = loops.Where(l => l.IsFaulted).Select(l => l.Exception!.InnerException).OfType<DistributedStageException>().FirstOrDefault()
+                ?? thrown as DistributedStageException;
+            var dead = heartbeat.Dead.Count > 0 ? heartbeat.Dead : await UnreachableAsync(_clients, _options.HeartbeatTimeout).ConfigureAwait(false);
+            if (dead.Count > 0) throw WorkerUnreachableException.For(this, dead, failure ?? thrown);
             if (failure is not null) throw failure;
             throw;
         }
+        await heartbeat.StopAsync().ConfigureAwait(false);
         _step++;
         var loss = Enumerable.Range(0, sizes.Count).Sum(m => run.Losses[m] * sizes[m] / samples);
-        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds);
+        var measured = _segments.Select((s, k) => new MeasuredStage(s.Stage, run.ComputeSeconds[k],
+            sizes.Sum(size => Layout.ModeledTime(s.Stage, size).Cost))).ToArray();
+        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds) { Stages = measured };
+    }
+
+    /// <summary>The workers among <paramref name="clients"/> that do not answer a ping within <paramref name="timeout"/>.</summary>
+    internal static async Task<IReadOnlyList<Uri>> UnreachableAsync(IEnumerable<StageClient> clients, TimeSpan timeout)
+    {
+        var answers = await Task.WhenAll(clients.Select(async client => (client.Address, Alive: await Heartbeat.AnswersAsync(client, timeout).ConfigureAwait(false))))
+            .ConfigureAwait(false);
+        return answers.Where(a => !a.Alive).Select(a => a.Address).ToArray();
     }
 
     /// <summary>Runs segment <paramref name="k"/>'s tasks in its schedule order, waiting for its neighbours' frames.</summary>
@@ -156,6 +177,7 @@ public sealed class DistributedTrainer : IDisposable
                 {
                     var input = k == 0 ? run.Inputs[m] : (await run.Activations[k - 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
                     var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
+                    run.ComputeSeconds[k] += output.Header.ComputeSeconds;
                     run.Activations[k, m].SetResult(output);
                 }
                 else
@@ -163,6 +185,7 @@ public sealed class DistributedTrainer : IDisposable
                     var gradient = last ? run.Labels[m] : (await run.Gradients[k + 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
                     var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
                     if (last) run.Losses[m] = inputGradient.Header.Loss;
+                    run.ComputeSeconds[k] += inputGradient.Header.ComputeSeconds;
                     run.Gradients[k, m].SetResult(inputGradient);
                 }
             }
@@ -203,6 +226,55 @@ public sealed class DistributedTrainer : IDisposable
         return weights;
     }
 
+    /// <summary>
+    /// The training state of every segment (parameters and SGD momentum buffers) by layer, name and slot, and the
+    /// completed steps it belongs to: what a checkpoint holds.
+    /// </summary>
+    /// <exception cref="DistributedStageException">A worker refused or failed the call.</exception>
+    public async Task<(long Step, IReadOnlyDictionary<StateKey, StateTensor> Tensors)> GetStateAsync(CancellationToken cancellation = default)
+    {
+        var state = new Dictionary<StateKey, StateTensor>();
+        foreach (var (stage, client) in _segments)
+        {
+            try
+            {
+                var (step, tensors) = await client.GetStateAsync(stage.Index, cancellation).ConfigureAwait(false);
+                if (step != _step) throw new InvalidOperationException($"{stage.ResourceName} is at step {step}, the coordinator at {_step}");
+                foreach (var (key, tensor) in tensors) state[key] = tensor;
+            }
+            catch (RpcException e)
+            {
+                throw new DistributedStageException(stage, client.Address, "exporting its state", e);
+            }
+        }
+        return (_step, state);
+    }
+
+    /// <summary>
+    /// Gives every segment its layers' part of <paramref name="tensors"/> (a checkpoint's state, whatever split it was
+    /// taken under) and moves the whole pipeline to step <paramref name="step"/>. A faulted trainer is usable again after it.
+    /// </summary>
+    /// <exception cref="DistributedStageException">A worker refused the state (the message names the tensor) or cannot be reached.</exception>
+    public async Task RestoreAsync(long step, IReadOnlyDictionary<StateKey, StateTensor> tensors, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        await Task.WhenAll(_segments.Select(async s =>
+        {
+            var mine = tensors.Where(t => t.Key.Layer >= s.Stage.Ref.FirstLayer && t.Key.Layer <= s.Stage.Ref.LastLayer).OrderBy(t => t.Key);
+            try
+            {
+                await s.Client.SetStateAsync(s.Stage.Index, step, mine, cancellation).ConfigureAwait(false);
+            }
+            catch (RpcException e)
+            {
+                throw new DistributedStageException(s.Stage, s.Client.Address, "restoring its state", e);
+            }
+        })).ConfigureAwait(false);
+        _step = step;
+        _faulted = false;
+    }
+
     /// <summary>Closes the connections (the workers keep their segments until reassigned).</summary>
     public void Dispose()
     {
@@ -219,6 +291,7 @@ public sealed class DistributedTrainer : IDisposable
             Inputs = new TensorFrame[sizes.Count];
             Labels = new TensorFrame[sizes.Count];
             Losses = new double[sizes.Count];
+            ComputeSeconds = new double[segments];
             Activations = NewSlots(segments, sizes.Count);
             Gradients = NewSlots(segments, sizes.Count);
         }
@@ -227,6 +300,9 @@ public sealed class DistributedTrainer : IDisposable
         public TensorFrame[] Inputs { get; }
         public TensorFrame[] Labels { get; }
         public double[] Losses { get; }
+
+        /// <summary>[k]: segment k's compute seconds in this step, as its worker measured them.</summary>
+        public double[] ComputeSeconds { get; }
 
         /// <summary>[k, m]: segment k's output of micro-batch m.</summary>
         public TaskCompletionSource<TensorFrame>[,] Activations { get; }
@@ -249,10 +325,21 @@ public sealed class DistributedTrainer : IDisposable
 /// <param name="Loss">The mini-batch's mean loss (the micro-batches' losses weighted by their share).</param>
 /// <param name="MicroBatchSizes">The micro-batches the mini-batch was cut into.</param>
 /// <param name="WallSeconds">The step's wall-clock time on the coordinator.</param>
-public sealed record DistributedStepResult(double Loss, IReadOnlyList<int> MicroBatchSizes, double WallSeconds);
+public sealed record DistributedStepResult(double Loss, IReadOnlyList<int> MicroBatchSizes, double WallSeconds)
+{
+    /// <summary>Each compute stage's measured compute time in this step against the plan's model of it.</summary>
+    public IReadOnlyList<MeasuredStage> Stages { get; init; } = [];
+}
+
+/// <summary>A compute stage's time in one step: all its forward and backward passes, measured on its worker and as the plan models them.</summary>
+public sealed record MeasuredStage(PipelineStage Stage, double ComputeSeconds, double ModeledSeconds)
+{
+    /// <summary>Measured over modeled: above 1 the node is slower than the plan assumes.</summary>
+    public double Ratio => ModeledSeconds > 0 ? ComputeSeconds / ModeledSeconds : double.NaN;
+}
 
 /// <summary>A worker refused or failed a stage's call; the message names the stage, the worker and the task.</summary>
-public sealed class DistributedStageException : Exception
+public class DistributedStageException : Exception
 {
     internal DistributedStageException(PipelineStage stage, Uri worker, string what, Exception inner)
         : base($"{stage.ResourceName} (stage {stage.Index}) on worker {worker} failed in {what}: {Describe(inner)}", inner)

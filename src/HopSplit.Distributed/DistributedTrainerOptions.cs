@@ -3,7 +3,7 @@ using HopSplit.Planning.Model;
 namespace HopSplit.Distributed;
 
 /// <summary>What a <see cref="DistributedTrainer"/> needs besides the plan.</summary>
-public sealed class DistributedTrainerOptions
+public sealed record DistributedTrainerOptions
 {
     /// <summary>The worker serving each node of the plan (node id to http://host:port); several nodes may share a worker.</summary>
     public required IReadOnlyDictionary<string, Uri> Workers { get; init; }
@@ -25,6 +25,16 @@ public sealed class DistributedTrainerOptions
 
     /// <summary>gpipe or 1f1b, in the simulator's (and the in-process runtime's) order.</summary>
     public ScheduleKind Schedule { get; init; } = ScheduleKind.GPipe;
+
+    /// <summary>
+    /// How often, during a step, the coordinator pings every worker (1 s by default). A worker whose process died is
+    /// noticed at once (its connection resets); one that hangs or is cut off is declared dead when a ping is not answered
+    /// within <see cref="HeartbeatTimeout"/>, so within HeartbeatInterval + HeartbeatTimeout (4 s by default).
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The deadline of one ping (3 s by default: generous for a loaded machine, short against a 2-minute call deadline).</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Chunk size, frame limit and call deadline.</summary>
     public StageClientOptions Client { get; init; } = new();

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Grpc.Core;
+using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
 using HopSplit.Runtime;
 using TorchSharp;
@@ -16,19 +18,24 @@ internal sealed class HostedSegment : IDisposable
 {
     private readonly object _gate = new();
     private readonly ISplitModel _model;
-    private readonly optim.Optimizer? _optimizer;
+    private readonly TorchSharp.Modules.SGD? _optimizer;
+    // The hosted parameters in the optimizer's order, with their layer and name (state is keyed by them).
+    private readonly List<(int Layer, string Name, TorchSharp.Modules.Parameter Parameter)> _parameters = new();
+    private readonly TimeSpan _computeDelay;
     private readonly Dictionary<int, ModelStage> _inFlight = new();
     private readonly ScalarType? _parameterType;
     private int _microBatches;
 
-    public HostedSegment(AssignRequest assignment, ISplitModel model)
+    public HostedSegment(AssignRequest assignment, ISplitModel model, TimeSpan computeDelay = default)
     {
+        _computeDelay = computeDelay;
         Stage = assignment.Stage;
         First = assignment.FirstLayer;
         Last = assignment.LastLayer;
         _model = model;
-        var parameters = new List<TorchSharp.Modules.Parameter>();
-        for (var layer = First; layer <= Last; layer++) parameters.AddRange(model.Layer(layer).parameters());
+        for (var layer = First; layer <= Last; layer++)
+            foreach (var (name, parameter) in model.Layer(layer).named_parameters()) _parameters.Add((layer, name, parameter));
+        var parameters = _parameters.Select(p => p.Parameter).ToList();
         ParameterCount = parameters.Count;
         _parameterType = parameters.Count > 0 ? parameters[0].dtype : null;
         var sgd = assignment.Optimizer;
@@ -68,8 +75,12 @@ internal sealed class HostedSegment : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var input = TensorCodec.ToTensor(frame);
+                var clock = Stopwatch.StartNew();
                 var output = stage.Forward(input);
+                EmulateSlowDevice();
+                var computeSeconds = clock.Elapsed.TotalSeconds;
                 var reply = TensorCodec.ToFrame(output, header.Step, header.MicroBatch, header.MicroBatches, Stage);
+                reply.Header.ComputeSeconds = computeSeconds;
                 _microBatches = header.MicroBatches;
                 _inFlight.Add(header.MicroBatch, stage);
                 return reply;
@@ -98,6 +109,7 @@ internal sealed class HostedSegment : IDisposable
                 throw FrameRules.Invalid($"micro_batch: stage {Stage} has no forward of micro-batch {header.MicroBatch} in step {header.Step} to back-propagate");
             var output = stage.Output!;
             double loss = 0;
+            var clock = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
             {
                 if (ComputesLoss)
@@ -115,8 +127,11 @@ internal sealed class HostedSegment : IDisposable
                     stage.Backward(TensorCodec.ToTensor(frame));
                 }
             }
+            EmulateSlowDevice();
+            var computeSeconds = clock.Elapsed.TotalSeconds;
             var reply = InputGradientFrame(stage, header);
             reply.Header.Loss = loss;
+            reply.Header.ComputeSeconds = computeSeconds;
             stage.Dispose();
             _inFlight.Remove(header.MicroBatch);
             return reply;
@@ -157,6 +172,85 @@ internal sealed class HostedSegment : IDisposable
             }
             return weights;
         }
+    }
+
+    /// <summary>
+    /// The segment's training state: every parameter and, once SGD has stepped with momentum, its momentum buffer,
+    /// keyed by layer and name so that another split can take it (<see cref="Restore"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<StateKey, StateTensor>> ExportState()
+    {
+        lock (_gate)
+        {
+            var state = new List<KeyValuePair<StateKey, StateTensor>>();
+            var momentum = Momentum();
+            for (var i = 0; i < _parameters.Count; i++)
+            {
+                var (layer, name, parameter) = _parameters[i];
+                state.Add(new(new StateKey(layer, name, StateSlot.Parameter), StateTensor.FromFrame(TensorCodec.ToFrame(parameter, 0, 0, 1, Stage))));
+                if (momentum[i]?.momentum_buffer is { } buffer)
+                    state.Add(new(new StateKey(layer, name, StateSlot.Momentum), StateTensor.FromFrame(TensorCodec.ToFrame(buffer, 0, 0, 1, Stage))));
+            }
+            return state;
+        }
+    }
+
+    /// <summary>
+    /// Replaces parameters and momentum buffers with <paramref name="state"/>'s and expects step <paramref name="step"/> next.
+    /// Everything is checked before anything changes: every hosted parameter must be given, with its dtype and shape,
+    /// and nothing outside the hosted layers. A parameter without a momentum tensor gets none (as before SGD's first step).
+    /// </summary>
+    public int Restore(long step, IReadOnlyDictionary<StateKey, StateTensor> state)
+    {
+        lock (_gate)
+        {
+            var known = _parameters.ToDictionary(p => (p.Layer, p.Name), p => p.Parameter);
+            foreach (var (key, tensor) in state)
+            {
+                if (key.Layer < First || key.Layer > Last)
+                    throw FrameRules.Invalid($"layer: stage {Stage} hosts layers {First}..{Last}; {key} is not one of them");
+                if (!known.TryGetValue((key.Layer, key.Name), out var parameter))
+                    throw FrameRules.Invalid($"name: layer {key.Layer} has no parameter '{key.Name}' (it has {string.Join(", ", _parameters.Where(p => p.Layer == key.Layer).Select(p => p.Name))})");
+                if (TensorCodec.ScalarTypeOf(tensor.DType) != parameter.dtype)
+                    throw FrameRules.Invalid($"dtype: {key} is {parameter.dtype} on this worker, the state gives {tensor.DType}");
+                if (!tensor.Shape.SequenceEqual(parameter.shape))
+                    throw FrameRules.Invalid($"shape: {key} is [{string.Join(", ", parameter.shape)}], the state gives [{string.Join(", ", tensor.Shape)}]");
+            }
+            var missing = _parameters.Where(p => !state.ContainsKey(new StateKey(p.Layer, p.Name, StateSlot.Parameter))).Select(p => $"layer {p.Layer} {p.Name}").ToArray();
+            if (missing.Length > 0) throw FrameRules.Invalid($"name: the state lacks {string.Join(", ", missing)} of stage {Stage}");
+
+            foreach (var inFlight in _inFlight.Values) inFlight.Dispose();
+            _inFlight.Clear();
+            _microBatches = 0;
+            var momentum = Momentum();
+            using (no_grad())
+            {
+                for (var i = 0; i < _parameters.Count; i++)
+                {
+                    var (layer, name, parameter) = _parameters[i];
+                    using (var values = TensorCodec.ToTensor(state[new StateKey(layer, name, StateSlot.Parameter)].ToFrame())) parameter.copy_(values);
+                    if (momentum[i] is not { } slot) continue;
+                    slot.momentum_buffer?.Dispose();
+                    slot.momentum_buffer = state.TryGetValue(new StateKey(layer, name, StateSlot.Momentum), out var buffer)
+                        ? TensorCodec.ToTensor(buffer.ToFrame()).DetachFromDisposeScope()
+                        : null;
+                }
+            }
+            _optimizer?.zero_grad();
+            CurrentStep = step;
+            return state.Count;
+        }
+    }
+
+    // SGD's per-parameter state, in the order of _parameters (TorchSharp's state_dict keeps the parameters' order).
+    private TorchSharp.Modules.SGD.State?[] Momentum() => _optimizer is null
+        ? new TorchSharp.Modules.SGD.State?[_parameters.Count]
+        : _optimizer.state_dict().State.Select(s => s as TorchSharp.Modules.SGD.State).ToArray();
+
+    // A slower device, emulated (tests of drift re-planning): the delay counts as compute time.
+    private void EmulateSlowDevice()
+    {
+        if (_computeDelay > TimeSpan.Zero) Thread.Sleep(_computeDelay);
     }
 
     private void CheckStep(FrameHeader header)

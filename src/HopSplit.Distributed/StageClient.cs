@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
 
 namespace HopSplit.Distributed;
@@ -48,6 +49,27 @@ public sealed class StageClient : IDisposable
     /// <summary>A segment's parameters.</summary>
     public async Task<WeightsReply> GetWeightsAsync(int stage, CancellationToken cancellation) =>
         await _client.GetWeightsAsync(new WeightsRequest { Stage = stage }, Options(cancellation)).ConfigureAwait(false);
+
+    /// <summary>A segment's training state (parameters and momentum buffers) and the step it is at.</summary>
+    public async Task<(long Step, Dictionary<StateKey, StateTensor> Tensors)> GetStateAsync(int stage, CancellationToken cancellation)
+    {
+        using var call = _client.GetState(new StateRequest { Stage = stage }, Options(cancellation));
+        var (_, step, tensors) = await StateStream.ReadAsync(call.ResponseStream, _options.MaxFrameBytes, cancellation).ConfigureAwait(false);
+        return (step, tensors);
+    }
+
+    /// <summary>Restores a segment's training state and moves it to <paramref name="step"/>.</summary>
+    public async Task<int> SetStateAsync(int stage, long step, IEnumerable<KeyValuePair<StateKey, StateTensor>> tensors, CancellationToken cancellation)
+    {
+        using var call = _client.SetState(Options(cancellation));
+        await StateStream.WriteAsync(call.RequestStream, stage, step, tensors, _options.ChunkBytes, cancellation).ConfigureAwait(false);
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        return (await call.ResponseAsync.ConfigureAwait(false)).Tensors;
+    }
+
+    /// <summary>Whether the worker answers within <paramref name="timeout"/>; the stages it hosts when it does.</summary>
+    public async Task<IReadOnlyList<int>> PingAsync(TimeSpan timeout, CancellationToken cancellation) =>
+        (await _client.PingAsync(new PingRequest(), new CallOptions(_headers, DateTime.UtcNow + timeout, cancellation)).ConfigureAwait(false)).Stages;
 
     private CallOptions Options(CancellationToken cancellation) => new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellation);
 

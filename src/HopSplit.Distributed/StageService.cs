@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
+using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -42,6 +43,29 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
         reply.Parameters.AddRange(state.Segment(request.Stage).Weights());
         return Task.FromResult(reply);
     });
+
+    public override Task GetState(StateRequest request, IServerStreamWriter<StateChunk> responseStream, ServerCallContext context) => Guard(context, async () =>
+    {
+        var segment = state.Segment(request.Stage);
+        await StateStream.WriteAsync(responseStream, segment.Stage, segment.CurrentStep, segment.ExportState(), state.Options.ChunkBytes, context.CancellationToken)
+            .ConfigureAwait(false);
+        return true;
+    });
+
+    public override Task<SetStateReply> SetState(IAsyncStreamReader<StateChunk> requestStream, ServerCallContext context) => Guard(context, async () =>
+    {
+        var (stage, step, tensors) = await StateStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
+        var restored = state.Segment(stage).Restore(step, tensors);
+        logger.LogInformation("Restored stage {Stage} to step {Step}: {Tensors} tensors", stage, step, restored);
+        return new SetStateReply { Tensors = restored };
+    });
+
+    public override Task<PingReply> Ping(PingRequest request, ServerCallContext context)
+    {
+        var reply = new PingReply();
+        reply.Stages.AddRange(state.Stages);
+        return Task.FromResult(reply);
+    }
 
     /// <summary>Logs a refused request and passes its status on; any other failure becomes an Internal status naming the call.</summary>
     private async Task<T> Guard<T>(ServerCallContext context, Func<Task<T>> handle)
@@ -97,7 +121,7 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
             (model as IDisposable)?.Dispose();
             throw FrameRules.Invalid($"first_layer/last_layer: {request.FirstLayer}..{request.LastLayer} is not a range of layers 0..{model.LayerCount - 1}");
         }
-        var segment = new HostedSegment(request, model);
+        var segment = new HostedSegment(request, model, options.ComputeDelay);
         lock (_assignGate)
         {
             if (_segments.TryRemove(request.Stage, out var old)) old.Dispose();
@@ -110,6 +134,9 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
     public HostedSegment Segment(int stage) => _segments.TryGetValue(stage, out var segment)
         ? segment
         : throw FrameRules.Invalid($"stage: this worker does not host stage {stage} (it hosts {(_segments.IsEmpty ? "none; call Assign first" : string.Join(", ", _segments.Keys.Order()))})");
+
+    /// <summary>The stage indexes hosted now.</summary>
+    public IEnumerable<int> Stages => _segments.Keys.Order();
 
     public void Dispose()
     {

@@ -23,6 +23,12 @@ public sealed class StageWorkerHostOptions
     /// <summary>Payload bytes per chunk of the frames the worker sends.</summary>
     public int ChunkBytes { get; init; } = DefaultChunkBytes;
 
+    /// <summary>
+    /// Added to every forward and backward pass and counted as compute time: emulates a slower device (for testing
+    /// re-planning when measured speeds drift from the plan). Zero by default.
+    /// </summary>
+    public TimeSpan ComputeDelay { get; init; }
+
     /// <summary>Adds or replaces log providers; by default warnings and the worker's own information go to the console.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }

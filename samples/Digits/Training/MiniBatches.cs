@@ -14,8 +14,10 @@ public sealed class MiniBatches : IDisposable
     private readonly Tensor _labels;
     private readonly int _batchSize;
     private readonly Random _random;
+    private readonly int _seed;
     private int[] _order = [];
     private int _next;
+    private (long Pass, int[] Order) _replayed = (-1, []);
 
     public MiniBatches(DigitImages data, int batchSize, int seed)
     {
@@ -26,6 +28,34 @@ public sealed class MiniBatches : IDisposable
         _labels.DetachFromDisposeScope();
         _batchSize = batchSize;
         _random = new Random(seed);
+        _seed = seed;
+    }
+
+    /// <summary>
+    /// Mini-batch <paramref name="index"/> (0-based) of the sequence <see cref="Next"/> gives, the same every time: what a
+    /// trainer that replays steps after a failure asks for. The caller owns both tensors.
+    /// </summary>
+    public (Tensor Images, Tensor Labels) At(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var count = (int)_labels.shape[0];
+        var perPass = count / _batchSize;
+        var pass = index / perPass;
+        if (_replayed.Pass != pass)
+        {
+            // Pass p's order is the (p + 1)-th shuffle of a generator seeded as Next's is.
+            var random = new Random(_seed);
+            int[] order = [];
+            for (var p = 0L; p <= pass; p++)
+            {
+                order = Enumerable.Range(0, count).ToArray();
+                random.Shuffle(order);
+            }
+            _replayed = (pass, order);
+        }
+        var start = (int)(index % perPass) * _batchSize;
+        using var indices = torch.tensor(_replayed.Order.AsSpan(start, _batchSize).ToArray().Select(i => (long)i).ToArray());
+        return (_images.index_select(0, indices), _labels.index_select(0, indices));
     }
 
     /// <summary>The next mini-batch; the caller owns both tensors (they join its dispose scope).</summary>

@@ -21,7 +21,7 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
     const int BatchSize = 16;
     const int Steps = 2;
 
-    static string DigitsApplication => Path.GetFullPath(typeof(DigitsWorkerProcessTests).Assembly
+    internal static string DigitsApplication => Path.GetFullPath(typeof(DigitsWorkerProcessTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "DigitsApplication").Value!);
 
     [Fact]
@@ -100,7 +100,7 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
     }
 
     /// <summary>A `digits worker` process on a free loopback port; disposing kills it.</summary>
-    sealed class WorkerProcess : IDisposable
+    internal sealed class WorkerProcess : IDisposable
     {
         private readonly Process _process;
         private readonly System.Text.StringBuilder _log = new();
@@ -120,10 +120,10 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
             get { lock (_log) return _log.ToString(); }
         }
 
-        public static async Task<WorkerProcess> StartAsync(string application, string tokenFile)
+        public static async Task<WorkerProcess> StartAsync(string application, string tokenFile, params string[] extra)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { application, "worker", "--listen", "http://127.0.0.1:0", "--token-file", tokenFile }) start.ArgumentList.Add(arg);
+            foreach (var arg in new[] { application, "worker", "--listen", "http://127.0.0.1:0", "--token-file", tokenFile }.Concat(extra)) start.ArgumentList.Add(arg);
             var process = Process.Start(start)!;
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var log = new System.Text.StringBuilder();
@@ -153,6 +153,9 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
                 lock (log) throw new TimeoutException($"digits worker did not listen within 120 s: {log}");
             }
         }
+
+        /// <summary>Kills the process at once, as a crash would (no shutdown, connections reset).</summary>
+        public void Kill() => _process.Kill(entireProcessTree: true);
 
         public void Dispose()
         {
