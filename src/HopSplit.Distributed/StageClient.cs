@@ -21,6 +21,7 @@ public sealed class StageClient : IDisposable
         Address = address;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
+            HttpHandler = Http2Windows.ClientHandler(),
             MaxReceiveMessageSize = _options.ChunkBytes + (64 << 10),
             MaxSendMessageSize = _options.ChunkBytes + (64 << 10),
         });

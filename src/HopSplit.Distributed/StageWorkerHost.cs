@@ -40,7 +40,11 @@ public sealed class StageWorkerHost : IAsyncDisposable
         if (options.ConfigureLogging is { } configure) configure(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // HTTP/2 only: gRPC without TLS needs prior knowledge of HTTP/2.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            Http2Windows.Configure(kestrel.Limits.Http2);
+        });
         builder.WebHost.UseUrls(options.Listen.GetLeftPart(UriPartial.Authority));
         var state = new WorkerState(factory, options);
         builder.Services.AddSingleton(state);

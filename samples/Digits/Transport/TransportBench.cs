@@ -17,7 +17,7 @@ namespace HopSplit.Samples.Digits.Transport;
 internal static class TransportBench
 {
     /// <summary>One payload size: median round-trip seconds of both paths.</summary>
-    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds)
+    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds, double EncodeSeconds, double DecodeSeconds)
     {
         /// <summary>Payload MB (10^6 bytes) moved per second, there and back.</summary>
         public double GrpcMBps => 2.0 * MiB * (1 << 20) / GrpcSeconds / 1e6;
@@ -45,7 +45,8 @@ internal static class TransportBench
         {
             var grpc = await GrpcRoundTripsAsync(client, mib, repeats);
             var socket = await SocketRoundTripsAsync(echo, mib, repeats);
-            var row = new Row(mib, Median(grpc), Median(socket));
+            var (encode, decode) = CodecTimes(mib, repeats);
+            var row = new Row(mib, Median(grpc), Median(socket), Median(encode), Median(decode));
             progress.WriteLine(FormattableString.Invariant($"{mib,3} MiB: gRPC {row.GrpcSeconds * 1e3,8:F1} ms, socket {row.SocketSeconds * 1e3,8:F1} ms per round trip"));
             rows.Add(row);
         }
@@ -82,6 +83,26 @@ internal static class TransportBench
             times.Add(backward);
         }
         return times;
+    }
+
+    /// <summary>The codec alone: a tensor to a frame (encode) and back (decode), as the worker does once each per call.</summary>
+    private static (List<double> Encode, List<double> Decode) CodecTimes(int mib, int repeats)
+    {
+        using var tensor = torch.rand(mib * (1 << 20) / sizeof(float) / 1024, 1024);
+        var (encode, decode) = (new List<double>(), new List<double>());
+        for (var i = 0; i <= repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var frame = TensorCodec.ToFrame(tensor, 0, 0, 1, 1);
+            var encoded = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            using var back = TensorCodec.ToTensor(frame);
+            var decoded = clock.Elapsed.TotalSeconds;
+            if (i == 0) continue;
+            encode.Add(encoded);
+            decode.Add(decoded);
+        }
+        return (encode, decode);
     }
 
     private static async Task<List<double>> SocketRoundTripsAsync(SocketEcho echo, int mib, int repeats)
