@@ -69,6 +69,7 @@ public static class DigitsApp
         root.Subcommands.Add(WorkerCommand.Create(output, error));
         root.Subcommands.Add(RemoteTrainCommand.Create(output, error));
         root.Subcommands.Add(Transport.BenchTransportCommand.Create(output));
+        root.Subcommands.Add(Transport.ClusterCommand.Create(output, error));
         return root;
     }
 
