@@ -17,7 +17,7 @@ namespace HopSplit.Samples.Digits.Transport;
 internal static class TransportBench
 {
     /// <summary>One payload size: median round-trip seconds of both paths.</summary>
-    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds, double EncodeSeconds, double DecodeSeconds)
+    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds, double EncodeSeconds, double DecodeSeconds, double ElementwiseEncodeSeconds)
     {
         /// <summary>Payload MB (10^6 bytes) moved per second, there and back.</summary>
         public double GrpcMBps => 2.0 * MiB * (1 << 20) / GrpcSeconds / 1e6;
@@ -46,7 +46,8 @@ internal static class TransportBench
             var grpc = await GrpcRoundTripsAsync(client, mib, repeats);
             var socket = await SocketRoundTripsAsync(echo, mib, repeats);
             var (encode, decode) = CodecTimes(mib, repeats);
-            var row = new Row(mib, Median(grpc), Median(socket), Median(encode), Median(decode));
+            var elementwise = ElementwiseEncodeTimes(mib, repeats);
+            var row = new Row(mib, Median(grpc), Median(socket), Median(encode), Median(decode), Median(elementwise));
             progress.WriteLine(FormattableString.Invariant($"{mib,3} MiB: gRPC {row.GrpcSeconds * 1e3,8:F1} ms, socket {row.SocketSeconds * 1e3,8:F1} ms per round trip"));
             rows.Add(row);
         }
@@ -103,6 +104,24 @@ internal static class TransportBench
             decode.Add(decoded);
         }
         return (encode, decode);
+    }
+
+    /// <summary>
+    /// How the codec encoded before it copied the storage's bytes at once: through TorchSharp's element accessor
+    /// into a float array, then into bytes. Kept here only to show the difference in the same run.
+    /// </summary>
+    private static List<double> ElementwiseEncodeTimes(int mib, int repeats)
+    {
+        using var tensor = torch.rand(mib * (1 << 20) / sizeof(float) / 1024, 1024);
+        var times = new List<double>();
+        for (var i = 0; i <= repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.data<float>().ToArray().AsSpan()).ToArray();
+            if (bytes.Length != mib << 20) throw new InvalidOperationException("the element-wise copy has another size");
+            if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return times;
     }
 
     private static async Task<List<double>> SocketRoundTripsAsync(SocketEcho echo, int mib, int repeats)
