@@ -25,10 +25,10 @@ internal static class BenchTransportCommand
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Round trips on loopback (median of {2 * parse.GetValue(repeats)}; payload MB/s there and back; chunks of {chunkBytes >> 10} KiB):"));
-            output.WriteLine($"{"size",8} {"gRPC ms",10} {"gRPC MB/s",10} {"socket ms",10} {"socket MB/s",12} {"gRPC/socket",12} {"encode ms",10} {"decode ms",10} {"element-wise encode ms",23}");
+            output.WriteLine($"{"size",8} {"gRPC ms",10} {"gRPC MB/s",10} {"socket ms",10} {"socket MB/s",12} {"gRPC/socket",12} {"encode CPU ms",14} {"decode CPU ms",14} {"element-wise encode CPU ms",27}");
             foreach (var r in rows)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.MiB + " MiB",8} {r.GrpcSeconds * 1e3,10:F1} {r.GrpcMBps,10:F0} {r.SocketSeconds * 1e3,10:F1} {r.SocketMBps,12:F0} {r.Ratio,11:F1}x {r.EncodeSeconds * 1e3,10:F1} {r.DecodeSeconds * 1e3,10:F1} {r.ElementwiseEncodeSeconds * 1e3,23:F1}"));
+                    $"{r.MiB + " MiB",8} {r.GrpcSeconds * 1e3,10:F1} {r.GrpcMBps,10:F0} {r.SocketSeconds * 1e3,10:F1} {r.SocketMBps,12:F0} {r.Ratio,11:F1}x {r.EncodeSeconds * 1e3,14:F1} {r.DecodeSeconds * 1e3,14:F1} {r.ElementwiseEncodeSeconds * 1e3,27:F1}"));
             return DigitsApp.Success;
         });
         return command;

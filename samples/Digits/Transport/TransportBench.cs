@@ -86,29 +86,31 @@ internal static class TransportBench
         return times;
     }
 
-    /// <summary>The codec alone: a tensor to a frame (encode) and back (decode), as the worker does once each per call.</summary>
+    /// <summary>
+    /// The codec alone, in CPU seconds of this thread (<see cref="ThreadCpuClock"/>): a tensor to a frame (encode)
+    /// and back (decode), as the worker does once each per call.
+    /// </summary>
     private static (List<double> Encode, List<double> Decode) CodecTimes(int mib, int repeats)
     {
         using var tensor = torch.rand(mib * (1 << 20) / sizeof(float) / 1024, 1024);
         var (encode, decode) = (new List<double>(), new List<double>());
         for (var i = 0; i <= repeats; i++)
         {
-            var clock = Stopwatch.StartNew();
+            var start = ThreadCpuClock.Now;
             var frame = TensorCodec.ToFrame(tensor, 0, 0, 1, 1);
-            var encoded = clock.Elapsed.TotalSeconds;
-            clock.Restart();
+            var encoded = ThreadCpuClock.Now;
             using var back = TensorCodec.ToTensor(frame);
-            var decoded = clock.Elapsed.TotalSeconds;
+            var decoded = ThreadCpuClock.Now;
             if (i == 0) continue;
-            encode.Add(encoded);
-            decode.Add(decoded);
+            encode.Add(encoded - start);
+            decode.Add(decoded - encoded);
         }
         return (encode, decode);
     }
 
     /// <summary>
     /// How the codec encoded before it copied the storage's bytes at once: through TorchSharp's element accessor
-    /// into a float array, then into bytes. Kept here only to show the difference in the same run.
+    /// into a float array, then into bytes (CPU seconds of this thread). Kept here only to compare in the same run.
     /// </summary>
     private static List<double> ElementwiseEncodeTimes(int mib, int repeats)
     {
@@ -116,10 +118,10 @@ internal static class TransportBench
         var times = new List<double>();
         for (var i = 0; i <= repeats; i++)
         {
-            var clock = Stopwatch.StartNew();
+            var start = ThreadCpuClock.Now;
             var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.data<float>().ToArray().AsSpan()).ToArray();
             if (bytes.Length != mib << 20) throw new InvalidOperationException("the element-wise copy has another size");
-            if (i > 0) times.Add(clock.Elapsed.TotalSeconds);
+            if (i > 0) times.Add(ThreadCpuClock.Now - start);
         }
         return times;
     }
