@@ -11,13 +11,15 @@ public static class PlanPrinter
     {
         output.WriteLine($"Plan: {string.Join(" -> ", plan.Path)}");
         output.WriteLine($"Mini-batch {plan.BatchSize} in {plan.MicroBatches} micro-batches of {plan.MicroBatchSize}; " +
-                         $"predicted {Seconds(plan.LatencySeconds)} per mini-batch, sequential {Seconds(sequential.LatencySeconds)}: " +
+                         $"predicted {Seconds(plan.LatencySeconds)} per mini-batch, sequential split learning {Seconds(sequential.LatencySeconds)}: " +
                          $"{Format(sequential.LatencySeconds / plan.LatencySeconds, "0.00")}x faster.");
         foreach (var segment in plan.Segments)
         {
             var names = model.Layers.Skip(segment.FirstLayer).Take(segment.LastLayer - segment.FirstLayer + 1).Select(l => l.Name);
             output.WriteLine($"  segment {segment.Node,-8} layers {segment.FirstLayer}..{segment.LastLayer} ({string.Join(", ", names)})");
         }
+        // F and G are the planner's costs of one micro-batch; a newcomer needs the letters spelled out once.
+        output.WriteLine("  stages, predicted time of one micro-batch (F forward, G backward; a link carries activations forward, gradients back):");
         for (var i = 0; i < plan.Stages.Count; i++)
         {
             var stage = plan.Stages[i];

@@ -15,7 +15,10 @@ namespace HopSplit.CodeFixes;
 /// <summary>
 /// HS0001: adds a <c>[LayerCost]</c> skeleton to the unprofiled layer, in the attribute list that holds its
 /// <c>[Layer]</c>, with a TODO comment above the member. The values are placeholders that pass HS0004 (all
-/// numbers 0, output shape { 1 }); the user replaces them with the layer's per-sample costs.
+/// numbers 0, output shape { 1 }); the user replaces them with the layer's per-sample costs. When the diagnostic is
+/// in a constructor (a layer assigned there) or inside a [LayerBlock] class the layer uses, the attribute goes on the
+/// model's member, found by the model and layer names the analyzer attaches (or the assignment's target), also in
+/// another file of a partial class.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddLayerCostCodeFix)), Shared]
 public sealed class AddLayerCostCodeFix : CodeFixProvider
@@ -41,16 +44,59 @@ public sealed class AddLayerCostCodeFix : CodeFixProvider
         {
             if (diagnostic.Id != DiagnosticDescriptors.UnprofiledLayer.Id) continue;
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax) is not { } member
-                || member.AttributeLists.Count == 0)
-                continue;
+            var document = context.Document;
+            // The model's layer the analyzer names (the diagnostic may be in a constructor or inside a [LayerBlock]
+            // class); otherwise the field or property the diagnostic is in.
+            MemberDeclarationSyntax? member = null;
+            if (await DeclarationOfNamedLayerAsync(document, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } named)
+                (document, member) = named;
+            member ??= node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax);
+            if (member is null && await DeclarationOfLayerAsync(document, node, context.CancellationToken).ConfigureAwait(false) is { } found)
+                (document, member) = found;
+            if (member is null || member.AttributeLists.Count == 0) continue;
             var name = member is PropertyDeclarationSyntax p ? p.Identifier.ValueText
                 : ((FieldDeclarationSyntax)member).Declaration.Variables.First().Identifier.ValueText;
-            var document = context.Document;
             context.RegisterCodeFix(
                 CodeAction.Create($"Add a [LayerCost] skeleton to '{name}'", ct => AddSkeletonAsync(document, member, ct), EquivalenceKey),
                 diagnostic);
         }
+    }
+
+    /// <summary>The declaration of the layer the analyzer's Model and Layer properties name, and its document.</summary>
+    private static async Task<(Document, MemberDeclarationSyntax)?> DeclarationOfNamedLayerAsync(Document document, Diagnostic diagnostic, CancellationToken ct)
+    {
+        if (!diagnostic.Properties.TryGetValue(ModelAnalyzer.LayerPropertyName, out var layer) || layer is null
+            || !diagnostic.Properties.TryGetValue(ModelAnalyzer.ModelPropertyName, out var model) || model is null)
+            return null;
+        var compilation = await document.Project.GetCompilationAsync(ct).ConfigureAwait(false);
+        if (compilation?.GetTypeByMetadataName(model) is not { } type) return null;
+        return Declaration(document.Project.Solution, type, layer, ct);
+    }
+
+    private static (Document, MemberDeclarationSyntax)? Declaration(Solution solution, INamedTypeSymbol type, string layer, CancellationToken ct)
+    {
+        var declaration = type.GetMembers(layer).Where(m => m is IFieldSymbol or IPropertySymbol)
+            .SelectMany(m => m.DeclaringSyntaxReferences).Select(r => r.GetSyntax(ct))
+            .Select(s => s.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax))
+            .FirstOrDefault(m => m is not null);
+        if (declaration is null || solution.GetDocument(declaration.SyntaxTree) is not { } target) return null;
+        return (target, declaration);
+    }
+
+    /// <summary>For a diagnostic inside a constructor: the layer member's field or property declaration and its document.</summary>
+    private static async Task<(Document, MemberDeclarationSyntax)?> DeclarationOfLayerAsync(Document document, SyntaxNode node, CancellationToken ct)
+    {
+        // Without the analyzer's properties: the target of the assignment the diagnostic is in (fc = ... or this.fc = ...).
+        var layer = node.FirstAncestorOrSelf<AssignmentExpressionSyntax>()?.Left switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+        if (layer is null || node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type) return null;
+        var model = await document.GetSemanticModelAsync(ct).ConfigureAwait(false);
+        if (model?.GetDeclaredSymbol(type, ct) is not INamedTypeSymbol symbol) return null;
+        return Declaration(document.Project.Solution, symbol, layer, ct);
     }
 
     private static async Task<Document> AddSkeletonAsync(Document document, MemberDeclarationSyntax member, CancellationToken ct)

@@ -123,9 +123,9 @@ public class ModelGapsTests
     public void HS0001_for_constructor_layers_that_cannot_be_read() => Verify("""
         [SplitModel(10)] public partial class Two
         {
-            [Layer] readonly Linear {|HS0001:a|};
+            [Layer] readonly Linear a;
             public Two() { a = nn.Linear(10, 2); }
-            public Two(int n) { a = nn.Linear(10, n); }
+            public Two(int n) { a = {|HS0001:nn.Linear(10, n)|}; }
         }
         [SplitModel(10)] public partial class Cond
         {

@@ -77,6 +77,22 @@ public class ProfileAnalyzerTests
     }
 
     [Fact]
+    public void HS0007_stale_row_for_a_LayerCost_layer_is_reported_at_its_Parameters() => AnalyzerMarkup.Verify(new ModelAnalyzer(), "", ModelSources.Mlp
+        .Replace("Parameters = 10,", "{|HS0007:Parameters = 10|},"),
+        [File(Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 99)), Path)]);
+
+    [Fact]
+    public void HS0007_for_a_LayerCost_layer_says_it_keeps_the_attributes_costs()
+    {
+        var d = Assert.Single(Run(ModelSources.Mlp, Json("Mlp", new Row("head", 5e5, 9e5, 10, 99))));
+        Assert.Equal("Profile 'model.hsprofile.json' records 99 parameters for layer 'head', but the model now has 10: the profile is stale (the model changed since it was measured), so the layer keeps its [LayerCost] costs; profile the model again", d.GetMessage());
+    }
+
+    [Fact]
+    public void LayerCost_without_Parameters_is_not_checked() =>
+        Assert.Empty(Run(ModelSources.Mlp.Replace("Parameters = 10,", ""), Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 99))));
+
+    [Fact]
     public void HS0001_not_reported_for_a_layer_the_profile_covers() => AnalyzerMarkup.Verify(new ModelAnalyzer(), "", ProfileSources.Tiny,
         [File(Json("Tiny", new Row("att", 1, 2, 32, 0), new Row("fc2", 1, 2, 10, 330)), Path)]);
 

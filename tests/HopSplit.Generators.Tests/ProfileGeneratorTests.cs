@@ -58,9 +58,25 @@ public class ProfileGeneratorTests
     [Fact]
     public void Profile_overrides_LayerCost_but_keeps_its_parameters()
     {
-        var run = Run(ModelSources.Mlp, Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 99)));
+        var run = Run(ModelSources.Mlp, Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 10)));
         var head = Layer(Costed(run), "head");
         Assert.Equal(("Profile", 5e5, 9e5, 10d), (head.Source, head.ForwardFlops, head.BackwardFlops, head.Parameters));
+    }
+
+    [Fact]
+    public void Row_disagreeing_with_LayerCost_Parameters_is_stale_and_ignored()
+    {
+        // head says Parameters = 10; a row measured on a head with 99 parameters is for another module.
+        var head = Layer(Costed(Run(ModelSources.Mlp, Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 99)))), "head");
+        Assert.Equal(("Attribute", 4.2e5, 10d), (head.Source, head.ForwardFlops, head.Parameters));
+    }
+
+    [Fact]
+    public void LayerCost_without_Parameters_takes_the_rows_count()
+    {
+        var source = ModelSources.Mlp.Replace("ForwardFlops = 4.2e5, Parameters = 10,", "ForwardFlops = 4.2e5,");
+        var head = Layer(Costed(Run(source, Json("Demo.Models.Mlp", new Row("head", 5e5, 9e5, 10, 99)))), "head");
+        Assert.Equal(("Profile", 5e5, 99d), (head.Source, head.ForwardFlops, head.Parameters));
     }
 
     [Fact]

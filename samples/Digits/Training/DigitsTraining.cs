@@ -55,7 +55,9 @@ public static class DigitsTraining
         torch.random.manual_seed(options.Seed);
         using var model = new DigitNet();
         var total = options.WarmUpSteps + options.Steps;
-        var pipelined = progress.Run("pipelined training", total, report => PipelineRun.Train(
+        // The step count shown includes the warm-up, which the report's medians leave out: say so.
+        var warmUp = $"(the first {options.WarmUpSteps} steps warm up, unmeasured)";
+        var pipelined = progress.Run($"pipelined training {warmUp}", total, report => PipelineRun.Train(
             model, PipelineLayout.From(problem, plan), options.Schedule, NetworkEmulation.Modeled, batches,
             options.WarmUpSteps, options.Steps, options.LearningRate, report));
         var accuracy = Accuracy.Of(model, data.Test);
@@ -63,7 +65,7 @@ public static class DigitsTraining
         // Sequential split learning trains a model of its own: only its step time is wanted.
         torch.random.manual_seed(options.Seed);
         using var sequentialModel = new DigitNet();
-        var sequential = progress.Run("sequential pass", options.WarmUpSteps + options.SequentialSteps, report => PipelineRun.Train(
+        var sequential = progress.Run($"sequential split learning {warmUp}", options.WarmUpSteps + options.SequentialSteps, report => PipelineRun.Train(
             sequentialModel, PipelineLayout.From(problem, sequentialPlan), options.Schedule, NetworkEmulation.Modeled, batches,
             options.WarmUpSteps, options.SequentialSteps, options.LearningRate, report));
         return new DigitsTrainingOutcome(plan, sequentialPlan, pipelined, sequential, accuracy, data.Test.Count, DateTime.UtcNow - started);

@@ -42,7 +42,7 @@ internal static class ApplicationTool
         catch (TargetInvocationException e) when (e.InnerException is DllNotFoundException or TypeInitializationException)
         {
             error.WriteLine($"error: libtorch could not be loaded from {Path.GetDirectoryName(path)}: {e.InnerException.Message} " +
-                            "(does the application reference TorchSharp-cpu? see the README's troubleshooting)");
+                            "(does the application reference TorchSharp-cpu? see docs/troubleshooting.md)");
             return ExitCodes.InvalidInput;
         }
     }

@@ -51,9 +51,9 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StaleProfile = new(
         "HS0007", "Stale profile",
-        "Profile '{0}' records {1} parameters for layer '{2}', but the model now has {3}: the profile is stale (the model changed since it was measured), so the layer keeps its analysed costs; profile the model again",
+        "Profile '{0}' records {1} parameters for layer '{2}', but the model now has {3}: the profile is stale (the model changed since it was measured), so the layer keeps its {4} costs; profile the model again",
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-        description: "A profile row whose parameter count disagrees with the analysed layer was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
+        description: "A profile row whose parameter count disagrees with the analysed layer, or with its [LayerCost] Parameters, was measured on a different layer; the generator ignores it.", helpLinkUri: Help("HS0007"));
 
     public static readonly DiagnosticDescriptor ModelWithoutLayers = new(
         "HS0008", "Model has no layers",
@@ -66,6 +66,12 @@ public static class DiagnosticDescriptors
         "Layer '{0}' is a {1}, not a Module<Tensor, Tensor>, so model '{2}' gets Costs but no stage code (ISplitModel) and the runtime cannot train it; make the layer a module that takes and returns one Tensor",
         ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         description: "The generated stages run a model's layers one after another on a single tensor, so every [Layer] must be a TorchSharp Module<Tensor, Tensor>. Planning still works from the cost table.", helpLinkUri: Help("HS0009"));
+
+    public static readonly DiagnosticDescriptor LayerAssignedDifferently = new(
+        "HS0010", "Layer assigned differently by the model's constructors",
+        "Layer '{0}' of model '{1}' is {2}, so its costs depend on which constructor runs; assign it the same module in every constructor (chain them with : this(...)), initialize it where it is declared, or give it [LayerCost]",
+        ModelCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        description: "The generated costs are one table per model class, so a layer assigned in constructors must get a module with the same costs from every non-private constructor. Until then the layer has no costs (like HS0001).", helpLinkUri: Help("HS0010"));
 
     public static readonly DiagnosticDescriptor LinkUnknownNode = new(
         "HS0101", "Link names an unknown node",

@@ -32,7 +32,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnprofiledLayer, DiagnosticDescriptors.ShapeMismatch,
         DiagnosticDescriptors.ModelNotPartial, DiagnosticDescriptors.InvalidModelValue,
         DiagnosticDescriptors.InvalidProfile, DiagnosticDescriptors.ProfileUnknownName, DiagnosticDescriptors.StaleProfile,
-        DiagnosticDescriptors.ModelWithoutLayers, DiagnosticDescriptors.LayerNotRunnable);
+        DiagnosticDescriptors.ModelWithoutLayers, DiagnosticDescriptors.LayerNotRunnable, DiagnosticDescriptors.LayerAssignedDifferently);
 
     /// <summary>A profile additional file with its text and what it says.</summary>
     private sealed record ProfileEntry(AdditionalText File, SourceText? Text, ProfileFile Profile);
@@ -82,14 +82,15 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         ProfileRow? Covering(string layer)
         {
             if (profile?.Row(layer) is not { } row) return null;
-            return byName.TryGetValue(layer, out var l) && l.Source == "Analysis" && l.Out is not null && row.Parameters != l.Parameters ? null : row;
+            return byName.TryGetValue(layer, out var l) && l.ParametersStated && row.Parameters != l.Parameters ? null : row;
         }
 
         foreach (var issue in reading.Issues)
         {
             if (issue.Location is not { IsInSource: true } location) continue;
             if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
-            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, issue.Args));
+            var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name, metadataName) : null;
+            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
         if (profile is null) return;
 
@@ -98,22 +99,32 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         foreach (var layer in reading.Layers)
         {
             var row = profile.Row(layer.Name);
-            if (row is not null && layer.Source == "Analysis" && layer.Out is not null && row.Parameters != layer.Parameters
-                && layer.Location is { IsInSource: true } stale)
+            if (row is not null && layer.ParametersStated && row.Parameters != layer.Parameters
+                && (layer.ParametersLocation ?? layer.Location) is { IsInSource: true } stale)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StaleProfile, stale,
-                    file, Number(row.Parameters), layer.Name, Number(layer.Parameters)));
+                    file, Number(row.Parameters), layer.Name, Number(layer.Parameters), layer.Source == "Analysis" ? "analysed" : "[LayerCost]"));
             }
             if (layer.Out is not null) { profiledOnly = null; continue; }
             if (row is not null) { profiledOnly = layer.Name; continue; }
             if (layer.Source != "Analysis") { profiledOnly = null; continue; }
             if (profiledOnly is not null && layer.Location is { IsInSource: true } where)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, layer.Name, type.Name,
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name, metadataName), layer.Name, type.Name,
                     $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
             }
         }
     }
+
+    /// <summary>The name of the [Layer] member an HS0001 is about (the code fix finds its declaration by it when the
+    /// diagnostic is in a constructor).</summary>
+    public const string LayerPropertyName = "Layer";
+
+    /// <summary>The metadata name of the model an HS0001 is about (the diagnostic may be inside a [LayerBlock] class).</summary>
+    public const string ModelPropertyName = "Model";
+
+    private static ImmutableDictionary<string, string?> LayerProperty(string layer, string model) =>
+        ImmutableDictionary<string, string?>.Empty.Add(LayerPropertyName, layer).Add(ModelPropertyName, model);
 
     /// <summary>HS0009 at every layer that is not a Module&lt;Tensor, Tensor&gt; (the model then gets no ISplitModel).</summary>
     private static void ReportLayersWithoutStages(SyntaxNodeAnalysisContext context, INamedTypeSymbol type, List<ISymbol> layers)

@@ -7,9 +7,31 @@ namespace HopSplit.Generators.Helpers;
 /// <summary>Reading attribute applications: one set of helpers for the parsers and the analyzers.</summary>
 internal static class AttributeReading
 {
-    /// <summary>True when the attribute's class has this fully qualified name.</summary>
+    /// <summary>True when the attribute's class has this fully qualified name (a non-generic class, dotted like
+    /// <c>HopSplit.LayerAttribute</c>). Compares the name segments in place: it runs for every attribute of every
+    /// member of a model, and building display strings was a visible part of a cold run.</summary>
     public static bool Is(this AttributeData attribute, string fullName) =>
-        attribute.AttributeClass is { } c && c.ToDisplayString() == fullName;
+        attribute.AttributeClass is { IsGenericType: false } c && HasFullName(c, fullName);
+
+    private static bool HasFullName(INamedTypeSymbol type, string fullName)
+    {
+        var end = fullName.Length;
+        for (ISymbol? symbol = type; symbol is not null && symbol is not INamespaceSymbol { IsGlobalNamespace: true };
+             symbol = (ISymbol?)symbol.ContainingType ?? symbol.ContainingNamespace)
+        {
+            var name = symbol.Name;
+            if (end < fullName.Length)
+            {
+                // Between segments: a dot.
+                if (end == 0 || fullName[end - 1] != '.') return false;
+                end--;
+            }
+            var start = end - name.Length;
+            if (start < 0 || string.CompareOrdinal(fullName, start, name, 0, name.Length) != 0) return false;
+            end = start;
+        }
+        return end == 0;
+    }
 
     /// <summary>The named argument's value, or null when it was not given.</summary>
     public static TypedConstant? Named(this AttributeData attribute, string name)

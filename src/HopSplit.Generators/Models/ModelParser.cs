@@ -33,12 +33,13 @@ internal static class ModelParser
             ct,
             shareIdenticalInitializers: true);
         if (reading.InputShape is null || reading.Layers.Count == 0) return null;
-        // Only unprofiled layers can still be costed (by a profile); any other issue blocks the model.
-        if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer)) return null;
+        // Only layers without costs (unprofiled, or assigned differently by the constructors) can still be costed by a
+        // profile; any other issue blocks the model.
+        if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer && i.Descriptor != DiagnosticDescriptors.LayerAssignedDifferently)) return null;
         var layers = reading.Layers.Select(l => (l.Out is null
             ? new LayerSpec(l.Name, l.Kind, Shape(l.In), EquatableArray<long>.Empty, 0, 0, 0, 0, LayerSpec.NoCosts)
             : new LayerSpec(l.Name, l.Kind, Shape(l.In), Shape(l.Out),
-                l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source))
+                l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source, ParametersStated: l.ParametersStated))
             with { MaybeNull = MemberType(type, l.Name)?.NullableAnnotation == NullableAnnotation.Annotated }).ToArray();
         if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
         // Its own file name, so a class that is also a device or network does not collide.

@@ -19,8 +19,10 @@ internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Loc
 /// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
 /// its tree had no semantic model).</param>
 /// <param name="Location">The layer's initializer (or the member when it has none), for diagnostics.</param>
+/// <param name="ParametersStated">Parameters is a count the model states, so a profile row can be checked against it:
+/// analysed, or the [LayerCost] attribute's Parameters when it is given (at <paramref name="ParametersLocation"/>).</param>
 internal sealed record LayerReading(string Name, string Kind, long[]? In, long[]? Out, double Parameters, double ForwardFlops,
-    double BackwardFlops, string Source, Location? Location = null);
+    double BackwardFlops, string Source, Location? Location = null, bool ParametersStated = false, Location? ParametersLocation = null);
 
 /// <summary>The result of reading a [SplitModel] class: every layer (in chain order) and every issue. Shared by the generator (which
 /// emits only when there is no issue) and the analyzer (which reports the issues).</summary>
@@ -31,7 +33,7 @@ internal sealed record ModelReading(string Name, long[]? InputShape, IReadOnlyLi
 /// (a static TorchSharp.torch.nn factory call with constant arguments) or [LayerCost]. Never throws
 /// (except on cancellation). Symbols and syntax stay in here; callers keep only numbers and strings.
 /// </summary>
-internal static class ModelReader
+internal static partial class ModelReader
 {
     public const string SplitModelAttribute = "HopSplit.SplitModelAttribute";
     public const string LayerAttribute = "HopSplit.LayerAttribute";
@@ -44,10 +46,13 @@ internal static class ModelReader
     /// have the same text in the same file (same kind of member, same static-ness: they bind alike), and analyse
     /// the others with that binding. Issues then point at the first of them, so only the generator (which reports
     /// nothing) uses it; the analyzer does not.</param>
+    /// <param name="readSyntactically">Read plain <c>nn.Factory(constants)</c> initializers without binding them
+    /// (<see cref="SyntacticFactoryReader"/>); off only in the tests that compare both ways.</param>
     public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
-        bool shareIdenticalInitializers = false)
+        bool shareIdenticalInitializers = false, bool readSyntactically = true)
     {
         var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
+        var readers = readSyntactically ? new Dictionary<SyntaxTree, SyntacticFactoryReader>() : null;
         var issues = new List<ModelIssue>();
         var complete = true;
         var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(SplitModelAttribute));
@@ -76,12 +81,12 @@ internal static class ModelReader
 
         var layers = new List<LayerReading>();
         var shape = input;
-        ModelConstructor? constructor = null; // read only when a layer has no initializer
-        ModelConstructor Constructor() => constructor ??= ReadConstructor(type, semanticModel, ct);
+        ModelConstructors? constructors = null; // read only when a layer has no initializer
+        ModelConstructors Constructors() => constructors ??= ReadConstructors(type, semanticModel, ct);
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, Constructor, shared, issues, ct);
+            var layer = ReadLayer(member, shape, semanticModel, Constructors, shared, readers, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -135,38 +140,9 @@ internal static class ModelReader
         return dims;
     }
 
-    /// <summary>The layers a model's constructor assigns (<c>fc1 = nn.Linear(...)</c>, also in <c>if</c>s whose
-    /// condition folds), or why they cannot be read. <see cref="Skipped"/>: its tree has no semantic model.</summary>
-    private sealed record ModelConstructor(Dictionary<ISymbol, IOperation> Assigned, string? Problem, Location? ProblemLocation, bool Skipped = false);
-
-    /// <summary>Reads the model's one declared instance constructor (a model with several, or one that calls
-    /// <c>this(...)</c>, has none that can be read).</summary>
-    private static ModelConstructor ReadConstructor(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct)
-    {
-        var assigned = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
-        var constructors = type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared).ToList();
-        if (constructors.Count == 0) return new(assigned, "it has no initializer and the model has no constructor to assign it", null);
-        if (constructors.Count > 1) return new(assigned, $"it has no initializer, and the model has {constructors.Count} constructors (only one can be read)", null);
-        var syntax = constructors[0].DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault();
-        if (syntax is null) return new(assigned, "it has no initializer to analyse", null);
-        if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
-            return new(assigned, "it has no initializer, and the model's constructor calls another constructor (this(...))", syntax.Initializer.GetLocation());
-        var model = semanticModel(syntax.SyntaxTree);
-        if (model is null) return new(assigned, null, null, Skipped: true);
-        if (model.GetOperation(syntax, ct) is not IConstructorBodyOperation body) return new(assigned, "it has no initializer to analyse", null);
-        try
-        {
-            CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, Env.Empty, assigned, body, null);
-            return new(assigned, null, null);
-        }
-        catch (LocatedProblem problem)
-        {
-            return new(assigned, problem.Problem.Message, problem.Location);
-        }
-    }
-
     private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
-        Func<ModelConstructor> constructor, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared, List<ModelIssue> issues, CancellationToken ct)
+        Func<ModelConstructors> constructors, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared,
+        Dictionary<SyntaxTree, SyntacticFactoryReader>? readers, List<ModelIssue> issues, CancellationToken ct)
     {
         var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
         var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
@@ -180,19 +156,23 @@ internal static class ModelReader
             _ => null,
         };
         var where = initializer?.GetLocation() ?? member.Locations.FirstOrDefault();
-        IOperation? operation;
-        if (initializer is null)
+        IOperation? operation = null;
+        FactoryCall? call = null;
+        if (initializer is not null && readers is not null)
         {
-            // Not initialized where declared: the model's constructor may assign it.
-            var read = constructor();
-            if (read.Skipped) return null;
-            if (!read.Assigned.TryGetValue(member, out operation))
-            {
-                issues.Add(Unprofiled(member, read.ProblemLocation ?? where,
-                    read.Problem ?? "it has no initializer, and the model's constructor does not assign it"));
-                return null;
-            }
-            where = operation.Syntax.GetLocation();
+            var model = semanticModel(initializer.SyntaxTree);
+            if (model is null) return null;
+            if (!readers.TryGetValue(initializer.SyntaxTree, out var reader)) readers[initializer.SyntaxTree] = reader = new SyntacticFactoryReader(model);
+            call = reader.TryRead(initializer);
+        }
+        if (call is not null)
+        {
+            // Read without binding: nothing more to do here.
+        }
+        else if (initializer is null)
+        {
+            // Not initialized where declared: the model's constructors may assign it.
+            return ReadAssignedLayer(member, input, constructors(), semanticModel, issues, ct);
         }
         else
         {
@@ -208,16 +188,24 @@ internal static class ModelReader
                 if (!shared.TryGetValue(key, out operation)) shared[key] = operation = model.GetOperation(initializer, ct);
             }
         }
+        var context = new BlockContext(semanticModel, ct);
+        var result = Analyse(member, where, issues, () => call is not null ? AnalyseCall(call, input) : AnalyseModule(operation, input, Env.Empty, context, 0, where));
+        return result is null ? null : Reading(member, input, result, where);
+    }
+
+    private static LayerReading Reading(ISymbol member, long[]? input, Analysed result, Location? where) =>
+        new(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where,
+            ParametersStated: result.Out is not null);
+
+    /// <summary>Runs one layer's analysis; a problem becomes the issue it is (HS0001, HS0002 or HS0004) and null.
+    /// Null also for a null module (HS0001) and a tree without a semantic model (no issue).</summary>
+    private static Analysed? Analyse(ISymbol member, Location? where, List<ModelIssue> issues, Func<Analysed?> analyse)
+    {
         try
         {
-            var context = new BlockContext(semanticModel, ct);
-            var result = AnalyseModule(operation, input, Env.Empty, context, 0, where);
-            if (result is null)
-            {
-                issues.Add(Unprofiled(member, where, "its initializer is null"));
-                return null;
-            }
-            return new LayerReading(member.Name, result.Kind, input, result.Out, result.Parameters, result.Flops, 2 * result.Flops, "Analysis", where);
+            var result = analyse();
+            if (result is null) issues.Add(Unprofiled(member, where, "its initializer is null"));
+            return result;
         }
         catch (LocatedProblem located)
         {
@@ -319,7 +307,6 @@ internal static class ModelReader
 
     private static Analysed? AnalyseFactory(IInvocationOperation invocation, long[]? input, Env env)
     {
-        var kind = invocation.TargetMethod.Name;
         var args = new Dictionary<string, object?>(StringComparer.Ordinal);
         var argumentSyntax = new Dictionary<string, Location>(StringComparer.Ordinal);
         foreach (var argument in invocation.Arguments)
@@ -329,6 +316,30 @@ internal static class ModelReader
             if (argument.ArgumentKind != ArgumentKind.DefaultValue && !argument.IsImplicit)
                 argumentSyntax[argument.Parameter.Name] = argument.Syntax.GetLocation();
         }
+        return AnalyseArguments(invocation.TargetMethod.Name, args, argumentSyntax, invocation.Syntax.GetLocation(), input);
+    }
+
+    /// <summary>A factory call read by <see cref="SyntacticFactoryReader"/> (an nn.Sequential: its children in order).</summary>
+    private static Analysed AnalyseCall(FactoryCall call, long[]? input)
+    {
+        if (call.Children is null) return AnalyseArguments(call.Kind, call.Arguments, call.ArgumentLocations, call.Location, input);
+        var shape = input;
+        double parameters = 0, flops = 0;
+        foreach (var child in call.Children)
+        {
+            var analysed = AnalyseCall(child, shape);
+            shape = analysed.Out;
+            parameters += analysed.Parameters;
+            flops += analysed.Flops;
+        }
+        return new Analysed("Sequential", shape, parameters, flops);
+    }
+
+    /// <summary>The costs of factory <paramref name="kind"/> with its folded arguments; a problem is located at the
+    /// argument at fault, or at the call.</summary>
+    private static Analysed AnalyseArguments(string kind, Dictionary<string, object?> args, Dictionary<string, Location> argumentSyntax,
+        Location call, long[]? input)
+    {
         try
         {
             var result = LayerMath.Analyse(kind, args, input);
@@ -336,7 +347,7 @@ internal static class ModelReader
         }
         catch (LayerProblem problem)
         {
-            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : invocation.Syntax.GetLocation();
+            var location = problem.Parameter is { } p && argumentSyntax.TryGetValue(p, out var l) ? l : call;
             throw new LocatedProblem(problem, location);
         }
     }
@@ -394,7 +405,7 @@ internal static class ModelReader
         }
         var inner = new Env(values);
 
-        var assigned = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
+        var assigned = new Dictionary<ISymbol, Assignment>(SymbolEqualityComparer.Default);
         foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.Ct)).OfType<ConstructorDeclarationSyntax>())
         {
             if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
@@ -415,7 +426,7 @@ internal static class ModelReader
 
         IOperation? ModuleOf(ISymbol member)
         {
-            if (assigned.TryGetValue(member, out var value)) return value;
+            if (assigned.TryGetValue(member, out var value)) return value.Value;
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.Ct);
             var initializer = syntax switch
             {
@@ -462,9 +473,9 @@ internal static class ModelReader
         return new Analysed(block.Name, shape, parameters, flops);
     }
 
-    /// <summary>Simple assignments <c>member = module;</c> (or <c>this.member = ...</c>) of a block constructor,
-    /// following <c>if</c>s whose condition folds.</summary>
-    private static void CollectAssignments(IOperation? operation, Env env, Dictionary<ISymbol, IOperation> assigned, IOperation creation, Location? where)
+    /// <summary>Simple assignments <c>member = module;</c> (or <c>this.member = ...</c>) of a constructor, following
+    /// <c>if</c>s whose condition folds; each value is analysed later with <paramref name="env"/>.</summary>
+    private static void CollectAssignments(IOperation? operation, Env env, Dictionary<ISymbol, Assignment> assigned, IOperation creation, Location? where)
     {
         switch (operation)
         {
@@ -483,7 +494,7 @@ internal static class ModelReader
                     IPropertyReferenceOperation { Instance: IInstanceReferenceOperation } p => p.Property,
                     _ => null,
                 };
-                if (target is not null) assigned[target] = assignment.Value;
+                if (target is not null) assigned[target] = new Assignment(assignment.Value, env);
                 return;
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
                 if (Fold(conditional.Condition, env) is not bool condition)
@@ -528,7 +539,8 @@ internal static class ModelReader
         }
         if (!ok) return null;
         var kind = declared?.Name is { Length: > 0 } typeName ? typeName : "Custom";
-        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct));
+        return new LayerReading(member.Name, kind, input, output, parameters, forward, backward == 0 ? 2 * forward : backward, "Attribute", Where(member, ct),
+            ParametersStated: cost.Named("Parameters") is not null, ParametersLocation: cost.NamedLocation("Parameters"));
     }
 
     /// <summary>A folded argument value (see <see cref="Folded"/>); block constructor parameters come from

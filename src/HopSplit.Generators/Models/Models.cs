@@ -9,6 +9,8 @@ namespace HopSplit.Generators.Models;
 /// <param name="Source">"Analysis", "Attribute" or "Profile" (a member name of HopSplit.CostSource), or "None"
 /// when the layer has no costs yet (only a profile can then supply them).</param>
 /// <param name="MaybeNull">The member's type is nullable (<c>Linear?</c>): generated calls use <c>!</c>.</param>
+/// <param name="ParametersStated">Parameters was analysed or given by [LayerCost] Parameters, so a profile row whose count
+/// differs is stale; otherwise (no costs, or [LayerCost] without Parameters) the row's count is taken as it is.</param>
 internal sealed record LayerSpec(
     string Name,
     string Kind,
@@ -19,7 +21,8 @@ internal sealed record LayerSpec(
     double BackwardFlops,
     double OutputElements,
     string Source,
-    bool MaybeNull = false)
+    bool MaybeNull = false,
+    bool ParametersStated = false)
 {
     /// <summary>The <see cref="Source"/> of a layer without costs.</summary>
     public const string NoCosts = "None";

@@ -9,8 +9,8 @@ namespace HopSplit.Generators.Profiles;
 /// supplies each layer it has a row for (matched by the [Layer] member name): measured numbers beat estimated
 /// ones, so the row's forward and backward FLOPs and output elements replace the analysis or [LayerCost] numbers,
 /// and a layer without costs also takes the row's parameters. The layer's source becomes Profile. A row whose
-/// parameters disagree with the analysed count is stale (the model changed since it was measured) and is ignored
-/// (HS0007). When several profiles match, the first by ordinal path wins.
+/// parameters disagree with the analysed count, or with a [LayerCost]'s stated Parameters, is stale (the model changed
+/// since it was measured) and is ignored (HS0007). When several profiles match, the first by ordinal path wins.
 /// </summary>
 internal static class ProfileMerge
 {
@@ -25,7 +25,8 @@ internal static class ProfileMerge
         {
             var row = profile.Row(layer.Name);
             if (row is null || IsStale(layer, row)) return layer;
-            var parameters = layer.Source == LayerSpec.NoCosts ? row.Parameters : layer.Parameters;
+            // A [LayerCost] without Parameters states none: the measured count is the better one.
+            var parameters = layer.ParametersStated ? layer.Parameters : row.Parameters;
             return layer with
             {
                 Parameters = parameters,
@@ -39,6 +40,6 @@ internal static class ProfileMerge
         return applied.Costed ? applied : null;
     }
 
-    /// <summary>The row's parameter count disagrees with the analysed one.</summary>
-    public static bool IsStale(LayerSpec layer, ProfileRow row) => layer.Source == "Analysis" && row.Parameters != layer.Parameters;
+    /// <summary>The row's parameter count disagrees with the one the model states (analysed or [LayerCost] Parameters).</summary>
+    public static bool IsStale(LayerSpec layer, ProfileRow row) => layer.ParametersStated && row.Parameters != layer.Parameters;
 }

@@ -115,8 +115,11 @@ public sealed class PipelineReport
             var work = s.Kind == StageKind.Compute ? (s.WorkShare * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-";
             text.AppendLine($"{s.Resource,-24} {ms(s.ModeledForwardSeconds),9} {ms(s.MeasuredForwardSeconds),9} {ms(s.ModeledBackwardSeconds),9} {ms(s.MeasuredBackwardSeconds),9} {ms(s.SimulatedBusySeconds),10} {ms(s.MeasuredBusySeconds),10} {work,6}");
         }
+        // The columns' meaning, once, so the table reads without the docs.
+        text.AppendLine("(model: the plan's costs; meas.: median measured on the emulated devices; busy: the stage's time in one step; " +
+                        "work: the share of a compute task spent on real tensor work, the rest is waiting to match the emulated device's speed)");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"step: formula {ms(FormulaSeconds)}, simulated {ms(SimulatedSeconds)}, measured {ms(MeasuredSeconds)} (median; {MeasuredOverSimulated:F3}x simulated), wall {ms(MeasuredWallSeconds)}");
+            $"step: formula {ms(FormulaSeconds)}, simulated {ms(SimulatedSeconds)}, measured {ms(MeasuredSeconds)} (median; {MeasuredOverSimulated:F3}x simulated), wall clock with optimizer steps {ms(MeasuredWallSeconds)}");
         if (OverranTasks > 0)
         {
             // A few overruns are the machine's noise (another process took the core); many mean the emulated

@@ -14,8 +14,8 @@ public sealed record ExperimentModel(string Key, ModelCosts Costs, string Source
 /// <summary>The real models of the evaluation: generated cost tables and the measured profiles in samples/models.</summary>
 public static class ModelCatalog
 {
-    public static ExperimentModel Vgg16 { get; } = new("vgg16", Models.Vgg16.Costs, "FLOP count", 32);
-    public static ExperimentModel ResNet18 { get; } = new("resnet18", Models.ResNet18.Costs, "FLOP count", 32);
+    public static ExperimentModel Vgg16 { get; } = new("vgg16", HopSplit.Samples.ModelZoo.Models.Vgg16.Costs, "FLOP count", 32);
+    public static ExperimentModel ResNet18 { get; } = new("resnet18", HopSplit.Samples.ModelZoo.Models.ResNet18.Costs, "FLOP count", 32);
     public static ExperimentModel DigitNet { get; } = new("digitnet", HopSplit.Samples.Digits.DigitNet.Costs, "FLOP count", 64);
     public static ExperimentModel Vgg16Measured { get; } = Measured("vgg16-measured", "vgg16.pipedream.model.json");
     public static ExperimentModel AlexNetMeasured { get; } = Measured("alexnet-measured", "alexnet.pipedream.model.json");

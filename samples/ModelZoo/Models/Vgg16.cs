@@ -1,10 +1,19 @@
-// VGG-16 as torchvision / TorchSharp declare it (138,357,544 parameters), compiled with HopSplit's generator
-// so that its static Costs (FLOP-count cost table) can be planned. No instance is ever created.
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace HopSplit.Experiments.Models;
+namespace HopSplit.Samples.ModelZoo.Models;
 
+/// <summary>
+/// VGG-16 exactly as torchvision and TorchSharp's <c>torchvision.models.vgg16()</c> build it (138,357,544
+/// parameters): thirteen 3x3 convolutions in five blocks, then a 4096-4096-1000 classifier. Every module is one
+/// <c>[Layer]</c>, so the planner may cut between any two of them.
+/// </summary>
+/// <remarks>
+/// The generator writes <c>Costs</c>, <c>CostTable</c>, the stages and <c>forward</c> (the layers in order).
+/// torchvision's VGG flattens in <c>forward</c> with <c>torch.flatten</c>; here it is the <c>flat</c> layer, which
+/// has no parameters, so every other layer lines up with torchvision's <c>features</c>, <c>avgpool</c> and
+/// <c>classifier</c> modules one to one (tests/HopSplit.Runtime.Tests compares them).
+/// </remarks>
 [SplitModel(3, 224, 224)]
 public sealed partial class Vgg16 : nn.Module<Tensor, Tensor>
 {
@@ -34,6 +43,6 @@ public sealed partial class Vgg16 : nn.Module<Tensor, Tensor>
     [Layer] readonly Linear fc2 = nn.Linear(4096, 4096);              [Layer] readonly ReLU r15 = nn.ReLU(true);
     [Layer] readonly Dropout d2 = nn.Dropout();
     [Layer] readonly Linear fc3 = nn.Linear(4096, 1000);
-    public Vgg16() : base("vgg16") { }
-    public override Tensor forward(Tensor x) => x;
+
+    public Vgg16() : base("vgg16") { RegisterComponents(); }
 }

@@ -1,10 +1,13 @@
-// ResNet-18 as torchvision / TorchSharp declare it (11,689,512 parameters), compiled with HopSplit's generator
-// for its static Costs. Residual blocks are [LayerBlock]s, so the planner cuts between stages, not inside a block.
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace HopSplit.Experiments.Models;
+namespace HopSplit.Samples.ModelZoo.Models;
 
+/// <summary>
+/// torchvision's ResNet BasicBlock: two 3x3 convolutions with batch norm, added to the input or to a 1x1
+/// downsample of it when the stride or the width changes. A <c>[LayerBlock]</c>: the generator costs it from the
+/// constructor's assignments (the <c>if</c> folds from the constant arguments of each <c>new BasicBlock(...)</c>).
+/// </summary>
 [LayerBlock(Shortcut = nameof(downsample))]
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
@@ -35,6 +38,13 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>
+/// ResNet-18 exactly as torchvision and TorchSharp's <c>torchvision.models.resnet18()</c> build it (11,689,512
+/// parameters), with the same top-level module names (<c>conv1</c> ... <c>layer4</c>, <c>avgpool</c>, <c>fc</c>) plus a
+/// parameterless <c>flatten</c> for torchvision's <c>torch.flatten</c>. Each <c>layerN</c> (two residual blocks) is one
+/// layer of the chain: the planner cuts between stages, never inside a residual block. The generator writes
+/// <c>Costs</c>, <c>CostTable</c>, the stages and <c>forward</c>.
+/// </summary>
 [SplitModel(3, 224, 224)]
 public sealed partial class ResNet18 : nn.Module<Tensor, Tensor>
 {

@@ -1,0 +1,1 @@
+[assembly: CollectionBehavior(DisableTestParallelization = true)]   // the blocks build and train: one at a time on 2 cores

@@ -1,0 +1,147 @@
+using HopSplit.Generators.Models;
+using HopSplit.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace HopSplit.Generators.Tests;
+
+/// <summary>Layers assigned in one of several constructors: this(...) chains, and HS0010 when the constructors disagree.</summary>
+public class ConstructorLayerTests
+{
+    private static ModelSpec Spec(string source)
+    {
+        var run = GeneratorHarness.Run([ModelSources.Usings + source], generator: new ModelGenerator());
+        return (ModelSpec)run.Single.TrackedSteps[TrackingNames.CostedModelSpecs].SelectMany(s => s.Outputs).Single().Value;
+    }
+
+    private static void Verify(string markup) => AnalyzerMarkup.Verify(new Diagnostics.ModelAnalyzer(), "", ModelSources.Usings + markup);
+
+    [Fact]
+    public void A_chained_constructors_arguments_are_constants_in_the_constructor_it_calls()
+    {
+        var spec = Spec("""
+            namespace Demo;
+            [SplitModel(10)]
+            public partial class Chained
+            {
+                [Layer] readonly Linear fc;
+                [Layer] readonly Linear? head;
+                public Chained() : this(64, wide: true) { }
+                public Chained(string name) : this(32, wide: false) { fc = nn.Linear(10, 64); }
+                private Chained(long hidden, bool wide)
+                {
+                    fc = nn.Linear(10, hidden);
+                    if (wide) head = nn.Linear(hidden, 4);
+                    else head = nn.Linear(64, 4);
+                }
+            }
+            """);
+        // Chained(string) chains to (32, false) and then assigns fc itself: the later assignment wins, so both public
+        // constructors give fc = Linear(10, 64) and head = Linear(64, 4).
+        Assert.Equal([[64L], [4L]], spec.Layers.Select(l => l.OutputShape.ToArray()));
+        Assert.Equal([10 * 64 + 64, 64 * 4 + 4], spec.Layers.Select(l => l.Parameters));
+        Assert.All(spec.Layers, l => Assert.Equal("Analysis", l.Source));
+    }
+
+    [Fact]
+    public void Constructors_that_assign_the_same_costs_agree()
+    {
+        var spec = Spec("""
+            namespace Demo;
+            [SplitModel(10)]
+            public partial class Same
+            {
+                const int Hidden = 8;
+                [Layer] readonly Linear fc;
+                public Same() { fc = nn.Linear(10, 8); }
+                public Same(int seed) { this.fc = nn.Linear(10, Hidden); }
+            }
+            """);
+        Assert.Equal([8L], Assert.Single(spec.Layers).OutputShape);
+    }
+
+    [Fact]
+    public void HS0010_when_constructors_assign_different_modules() => Verify("""
+        [SplitModel(10)] public partial class Different
+        {
+            [Layer] readonly Linear {|HS0010:fc|};
+            public Different() { fc = nn.Linear(10, 4); }
+            public Different(bool wide) : this() { fc = nn.Linear(10, 8); }
+        }
+        [SplitModel(10)] public partial class Missing
+        {
+            [Layer] readonly Linear {|HS0010:fc|};
+            public Missing() { fc = nn.Linear(10, 4); }
+            protected Missing(int seed) { }
+        }
+        [SplitModel(10)] public partial class PrivateHelper
+        {
+            [Layer] readonly Linear fc;
+            public PrivateHelper() : this(4) { }
+            private PrivateHelper(int n) { fc = nn.Linear(10, n); }
+        }
+        """);
+
+    [Fact]
+    public void HS0010_names_both_constructors_and_what_each_assigns()
+    {
+        var d = Assert.Single(AnalyzerMarkup.Run(new Diagnostics.ModelAnalyzer(), [], ModelSources.Usings + """
+            [SplitModel(10)] public partial class Different
+            {
+                [Layer] readonly Linear fc;
+                public Different() { fc = nn.Linear(10, 4); }
+                public Different(bool wide) { }
+            }
+            """));
+        Assert.Equal("HS0010", d.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal("Layer 'fc' of model 'Different' is a Linear with 44 parameters and output [4] in constructor Different() but not assigned in Different(bool), "
+            + "so its costs depend on which constructor runs; assign it the same module in every constructor (chain them with : this(...)), "
+            + "initialize it where it is declared, or give it [LayerCost]", d.GetMessage());
+    }
+
+    [Fact]
+    public void A_public_constructor_with_a_parameter_is_read_as_it_is()
+    {
+        // Any caller may pass any size to Wide(int): the layer cannot be costed (HS0001 at the call), even though Wide()
+        // chains to it with a constant.
+        Verify("""
+            [SplitModel(10)] public partial class Wide
+            {
+                [Layer] readonly Linear fc;
+                public Wide() : this(4) { }
+                public Wide(int n) { fc = {|HS0001:nn.Linear(10, n)|}; }
+            }
+            """);
+    }
+
+    [Fact]
+    public void A_profile_costs_a_layer_the_constructors_disagree_on()
+    {
+        var run = GeneratorHarness.Run([ModelSources.Usings + """
+            namespace Demo;
+            [SplitModel(10)]
+            public partial class Different
+            {
+                [Layer] readonly Linear fc;
+                public Different() { fc = nn.Linear(10, 4); }
+                public Different(bool wide) { fc = nn.Linear(10, 8); }
+            }
+            """], generator: new ModelGenerator(),
+            additionalTexts: [ProfileSources.File(ProfileSources.Json("Different", new ProfileSources.Row("fc", 100, 200, 4, 44)))]);
+        var spec = (ModelSpec)run.Single.TrackedSteps[TrackingNames.CostedModelSpecs].SelectMany(s => s.Outputs).Single().Value;
+        Assert.Equal(("Profile", 44d), (spec.Layers[0].Source, spec.Layers[0].Parameters));
+    }
+
+    [Fact]
+    public void Editing_the_argument_of_a_this_call_reruns_the_analysis()
+    {
+        var source = ModelSources.Usings + "namespace Demo; [SplitModel(10)] public partial class M { [Layer] readonly Linear a; public M() : this(4) { } private M(long n) { a = nn.Linear(10, n); } }";
+        var compilation = GeneratorHarness.Compile(source);
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var old = compilation.SyntaxTrees.Single();
+        var edited = compilation.ReplaceSyntaxTree(old, Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            source.Replace("this(4)", "this(6)"), GeneratorHarness.ParseOptions, path: old.FilePath));
+        var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.Contains("new(\"a\", 126, 252, 6, 66),", text);
+    }
+}
