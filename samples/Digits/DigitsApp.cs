@@ -68,6 +68,8 @@ public static class DigitsApp
         root.Subcommands.Add(Bench.CompareCommand.Create(output));
         root.Subcommands.Add(WorkerCommand.Create(output, error));
         root.Subcommands.Add(RemoteTrainCommand.Create(output, error));
+        root.Subcommands.Add(Transport.BenchTransportCommand.Create(output));
+        root.Subcommands.Add(Transport.ClusterCommand.Create(output, error));
         return root;
     }
 

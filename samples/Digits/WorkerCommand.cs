@@ -47,7 +47,12 @@ internal static class WorkerCommand
         {
             if (result.GetValueOrDefault<int>() < 0) result.AddError("--compute-delay-ms must not be negative.");
         });
+        var stopWith = new Option<int?>("--stop-with")
+        {
+            Description = "Stop when the process with this id exits (the cluster command passes its own, so no worker outlives it).",
+        };
         var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated).");
+        command.Options.Add(stopWith);
         command.Options.Add(listen);
         command.Options.Add(tokenFile);
         command.Options.Add(maxFrame);
@@ -78,13 +83,15 @@ internal static class WorkerCommand
             }
             GlibcHeap.KeepLargeBlocks();
             torch.set_num_threads(parse.GetValue(threads));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            if (parse.GetValue(stopWith) is { } parent) _ = StopWhenExitedAsync(parent, stop);
             try
             {
                 await StageWorkerHost.RunAsync(CreateModel, options, started: bound =>
                 {
                     output.WriteLine($"digits worker listening on {bound}");
                     output.Flush();
-                }, cancellation);
+                }, stop.Token);
             }
             catch (ArgumentException e)
             {
@@ -103,5 +110,31 @@ internal static class WorkerCommand
             return DigitsApp.Success;
         });
         return command;
+    }
+
+    /// <summary>Cancels <paramref name="stop"/> once process <paramref name="processId"/> is gone (polled: it need not be our parent).</summary>
+    private static async Task StopWhenExitedAsync(int processId, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested && IsRunning(processId)) await Task.Delay(TimeSpan.FromMilliseconds(500), stop.Token);
+            await stop.CancelAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
     }
 }

@@ -2,17 +2,20 @@ using System.Diagnostics;
 using Grpc.Core;
 using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
+using HopSplit.Distributed.Transport;
 using HopSplit.Planning.Model;
 using HopSplit.Planning.Simulation;
 using HopSplit.Runtime;
 using static TorchSharp.torch;
+using Slots = System.Threading.Tasks.TaskCompletionSource<HopSplit.Distributed.TensorFrame>[];
 
 namespace HopSplit.Distributed;
 
 /// <summary>
 /// The coordinator of pipelined split learning over gRPC: assigns every compute segment of a plan to its
 /// node's worker, then runs each training step in the schedule's order. The coordinator holds the data and
-/// relays each frame from one segment's worker to the next (link stages are not emulated); the last segment
+/// relays each frame from one segment's worker to the next (with <see cref="NetworkEmulation.Modeled"/>, through
+/// the plan's emulated links and paced to its nodes' speeds; see <see cref="LinkEmulator"/>); the last segment
 /// computes the loss of every micro-batch, weighted by its share of the mini-batch as the in-process
 /// <see cref="PipelineTrainer"/> does, so both give the same weights.
 /// </summary>
@@ -112,6 +115,7 @@ public sealed class DistributedTrainer : IDisposable
         var wall = Stopwatch.StartNew();
         var sizes = Layout.MicroBatchSizes(samples);
         var run = new StepFrames(sizes, _segments.Count);
+        var timeline = new StepTimeline();
         var offset = 0;
         for (var m = 0; m < sizes.Count; m++)
         {
@@ -126,10 +130,11 @@ public sealed class DistributedTrainer : IDisposable
 
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var heartbeat = new Heartbeat(_clients, _options.HeartbeatInterval, _options.HeartbeatTimeout, abort);
-        var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, abort)).ToArray();
+        var links = StartLinks(run, timeline, abort.Token);
+        var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, timeline, abort)).ToArray();
         try
         {
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            await Task.WhenAll(loops.Concat(links)).ConfigureAwait(false);
             await Task.WhenAll(_segments.Select(s => StepSegmentAsync(s.Stage, s.Client, cancellation))).ConfigureAwait(false);
         }
         catch (Exception thrown)
@@ -150,7 +155,7 @@ public sealed class DistributedTrainer : IDisposable
         var loss = Enumerable.Range(0, sizes.Count).Sum(m => run.Losses[m] * sizes[m] / samples);
         var measured = _segments.Select((s, k) => new MeasuredStage(s.Stage, run.ComputeSeconds[k],
             sizes.Sum(size => Layout.ModeledTime(s.Stage, size).Cost))).ToArray();
-        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds) { Stages = measured };
+        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds) { Stages = measured, Tasks = timeline.Tasks };
     }
 
     /// <summary>The workers among <paramref name="clients"/> that do not answer a ping within <paramref name="timeout"/>.</summary>
@@ -161,8 +166,32 @@ public sealed class DistributedTrainer : IDisposable
         return answers.Where(a => !a.Alive).Select(a => a.Address).ToArray();
     }
 
+    /// <summary>
+    /// Joins each segment to the next: directly, or, with emulation, through a <see cref="LinkEmulator"/> for the
+    /// link stages between them. Returns the emulators' loops.
+    /// </summary>
+    private List<Task> StartLinks(StepFrames run, StepTimeline timeline, CancellationToken cancellation)
+    {
+        var loops = new List<Task>();
+        for (var k = 0; k + 1 < _segments.Count; k++)
+        {
+            var hops = Layout.Stages.Skip(_segments[k].Stage.Index + 1).Take(_segments[k + 1].Stage.Index - _segments[k].Stage.Index - 1).ToArray();
+            if (_options.Emulation == NetworkEmulation.None || hops.Length == 0)
+            {
+                run.Arrivals[k + 1] = run.Activations[k];
+                run.GradientArrivals[k] = run.Gradients[k + 1];
+                continue;
+            }
+            run.Arrivals[k + 1] = LinkEmulator.NewSlots(run.Sizes.Count);
+            run.GradientArrivals[k] = LinkEmulator.NewSlots(run.Sizes.Count);
+            loops.Add(new LinkEmulator(Layout, _options.Schedule, hops)
+                .RunAsync(run.Activations[k], run.Arrivals[k + 1], run.Gradients[k + 1], run.GradientArrivals[k], timeline, cancellation));
+        }
+        return loops;
+    }
+
     /// <summary>Runs segment <paramref name="k"/>'s tasks in its schedule order, waiting for its neighbours' frames.</summary>
-    private async Task RunSegmentAsync(int k, StepFrames run, CancellationTokenSource abort)
+    private async Task RunSegmentAsync(int k, StepFrames run, StepTimeline timeline, CancellationTokenSource abort)
     {
         var (stage, client) = _segments[k];
         var last = k == _segments.Count - 1;
@@ -173,20 +202,25 @@ public sealed class DistributedTrainer : IDisposable
             {
                 current = task;
                 var m = task.MicroBatch;
+                var modeled = Layout.ModeledTime(stage, run.Sizes[m]);
                 if (task.Direction == TaskDirection.Forward)
                 {
-                    var input = k == 0 ? run.Inputs[m] : (await run.Activations[k - 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var input = k == 0 ? run.Inputs[m] : (await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var start = timeline.Now;
                     var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
                     run.ComputeSeconds[k] += output.Header.ComputeSeconds;
-                    run.Activations[k, m].SetResult(output);
+                    await PaceAsync(timeline, stage, task, start, modeled.Forward, abort.Token).ConfigureAwait(false);
+                    run.Activations[k][m].SetResult(output);
                 }
                 else
                 {
-                    var gradient = last ? run.Labels[m] : (await run.Gradients[k + 1, m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var gradient = last ? run.Labels[m] : (await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var start = timeline.Now;
                     var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
+                    await PaceAsync(timeline, stage, task, start, modeled.Backward, abort.Token).ConfigureAwait(false);
                     if (last) run.Losses[m] = inputGradient.Header.Loss;
                     run.ComputeSeconds[k] += inputGradient.Header.ComputeSeconds;
-                    run.Gradients[k, m].SetResult(inputGradient);
+                    run.Gradients[k][m].SetResult(inputGradient);
                 }
             }
         }
@@ -196,6 +230,18 @@ public sealed class DistributedTrainer : IDisposable
             var what = current is { } t ? $"the {(t.Direction == TaskDirection.Forward ? "forward" : "backward")} pass of micro-batch {t.MicroBatch}" : "a step";
             throw new DistributedStageException(stage, client.Address, what, e);
         }
+    }
+
+    /// <summary>
+    /// Records a compute task; with emulation, first waits until it has taken its node's modeled time (the call's
+    /// real time, transfer to and from the worker included, counts towards it).
+    /// </summary>
+    private async Task PaceAsync(StepTimeline timeline, PipelineStage stage, PipelineTask task, double start, double modeledSeconds, CancellationToken cancellation)
+    {
+        var work = timeline.Now - start;
+        var emulate = _options.Emulation == NetworkEmulation.Modeled;
+        if (emulate) await timeline.WaitUntilAsync(start + modeledSeconds, cancellation).ConfigureAwait(false);
+        timeline.Record(stage, task.Direction, task.MicroBatch, start, work, emulate ? modeledSeconds : 0);
     }
 
     // A call cut short because another segment failed (or the caller cancelled) is not a failure of its own.
@@ -292,8 +338,10 @@ public sealed class DistributedTrainer : IDisposable
             Labels = new TensorFrame[sizes.Count];
             Losses = new double[sizes.Count];
             ComputeSeconds = new double[segments];
-            Activations = NewSlots(segments, sizes.Count);
-            Gradients = NewSlots(segments, sizes.Count);
+            Activations = Enumerable.Range(0, segments).Select(_ => LinkEmulator.NewSlots(sizes.Count)).ToArray();
+            Gradients = Enumerable.Range(0, segments).Select(_ => LinkEmulator.NewSlots(sizes.Count)).ToArray();
+            Arrivals = new Slots[segments];
+            GradientArrivals = new Slots[segments];
         }
 
         public IReadOnlyList<int> Sizes { get; }
@@ -304,20 +352,17 @@ public sealed class DistributedTrainer : IDisposable
         /// <summary>[k]: segment k's compute seconds in this step, as its worker measured them.</summary>
         public double[] ComputeSeconds { get; }
 
-        /// <summary>[k, m]: segment k's output of micro-batch m.</summary>
-        public TaskCompletionSource<TensorFrame>[,] Activations { get; }
+        /// <summary>[k][m]: segment k's output of micro-batch m.</summary>
+        public Slots[] Activations { get; }
 
-        /// <summary>[k, m]: segment k's input gradient of micro-batch m.</summary>
-        public TaskCompletionSource<TensorFrame>[,] Gradients { get; }
+        /// <summary>[k][m]: segment k's input gradient of micro-batch m.</summary>
+        public Slots[] Gradients { get; }
 
-        private static TaskCompletionSource<TensorFrame>[,] NewSlots(int segments, int microBatches)
-        {
-            var slots = new TaskCompletionSource<TensorFrame>[segments, microBatches];
-            for (var k = 0; k < segments; k++)
-                for (var m = 0; m < microBatches; m++)
-                    slots[k, m] = new TaskCompletionSource<TensorFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
-            return slots;
-        }
+        /// <summary>[k][m]: the activation segment k takes (segment k - 1's output, after the links between them).</summary>
+        public Slots[] Arrivals { get; }
+
+        /// <summary>[k][m]: the gradient segment k takes (segment k + 1's input gradient, after the links between them).</summary>
+        public Slots[] GradientArrivals { get; }
     }
 }
 
@@ -329,6 +374,15 @@ public sealed record DistributedStepResult(double Loss, IReadOnlyList<int> Micro
 {
     /// <summary>Each compute stage's measured compute time in this step against the plan's model of it.</summary>
     public IReadOnlyList<MeasuredStage> Stages { get; init; } = [];
+
+    /// <summary>
+    /// Every compute task (a call to a worker, from when its input was ready to its answer, plus any emulation
+    /// wait) and every emulated link task, in order of start, in seconds from the step's start.
+    /// </summary>
+    public IReadOnlyList<MeasuredTask> Tasks { get; init; } = [];
+
+    /// <summary>From the step's start to the end of its last task: what the simulator predicts (the wall time also holds the optimizer step).</summary>
+    public double MakespanSeconds => Tasks.Count == 0 ? WallSeconds : Tasks.Max(t => t.Task.EndSeconds);
 }
 
 /// <summary>A compute stage's time in one step: all its forward and backward passes, measured on its worker and as the plan models them.</summary>

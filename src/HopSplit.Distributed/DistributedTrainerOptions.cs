@@ -1,4 +1,5 @@
 using HopSplit.Planning.Model;
+using HopSplit.Runtime;
 
 namespace HopSplit.Distributed;
 
@@ -35,6 +36,15 @@ public sealed record DistributedTrainerOptions
 
     /// <summary>The deadline of one ping (3 s by default: generous for a loaded machine, short against a 2-minute call deadline).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// <see cref="NetworkEmulation.None"/> (the default): frames cross the real network only.
+    /// <see cref="NetworkEmulation.Modeled"/>: as the in-process runtime, every link hop of the plan holds a frame
+    /// for its size in bits over the link's bandwidth plus its latency (on the coordinator, which relays every
+    /// frame), and every call to a worker takes at least its node's modeled compute time, so one machine can
+    /// stand in for the plan's multi-hop network and reproduce its predicted step time.
+    /// </summary>
+    public NetworkEmulation Emulation { get; init; } = NetworkEmulation.None;
 
     /// <summary>Chunk size, frame limit and call deadline.</summary>
     public StageClientOptions Client { get; init; } = new();

@@ -18,7 +18,8 @@ public static class FrameStream
         {
             cancellation.ThrowIfCancellationRequested();
             var length = Math.Min(chunkBytes, frame.Payload.Length - offset);
-            var chunk = new FrameChunk { Data = ByteString.CopyFrom(frame.Payload, offset, length) };
+            // No copy: a frame's payload is never changed once built, and the chunk is written before the next is cut.
+            var chunk = new FrameChunk { Data = UnsafeByteOperations.UnsafeWrap(frame.Payload.AsMemory(offset, length)) };
             if (offset == 0) chunk.Header = frame.Header;
             await writer.WriteAsync(chunk, cancellation).ConfigureAwait(false);
             offset += length;

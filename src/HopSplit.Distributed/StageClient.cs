@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using HopSplit.Distributed.Checkpoints;
+using HopSplit.Distributed.Transport;
 using HopSplit.Distributed.Protocol;
 
 namespace HopSplit.Distributed;
@@ -22,11 +23,21 @@ public sealed class StageClient : IDisposable
         Address = address;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
+            HttpHandler = Handler(_options),
             MaxReceiveMessageSize = _options.ChunkBytes + (64 << 10),
             MaxSendMessageSize = _options.ChunkBytes + (64 << 10),
         });
         _client = new Protocol.StageService.StageServiceClient(_channel);
         _headers = new Metadata { { "authorization", token.HeaderValue } };
+    }
+
+    // HTTP/2 windows for tensors; with TLS, the client certificate and the authority the worker's certificate must come from.
+    private static SocketsHttpHandler Handler(StageClientOptions options)
+    {
+        var handler = Http2Windows.ClientHandler();
+        if (options.ClientCertificate is { } certificate) handler.SslOptions.ClientCertificates = [certificate];
+        if (options.ServerCertificateAuthority is { } authority) handler.SslOptions.RemoteCertificateValidationCallback = MutualTls.ServerValidator(authority);
+        return handler;
     }
 
     /// <summary>The worker's address.</summary>
@@ -102,6 +113,12 @@ public sealed class StageClientOptions
 
     /// <summary>The largest frame the coordinator accepts from a worker.</summary>
     public int MaxFrameBytes { get; init; } = StageWorkerHostOptions.DefaultMaxFrameBytes;
+
+    /// <summary>With https:// workers: the coordinator's certificate (with its private key), for workers that require one.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>With https:// workers: the authority (CA certificate) their certificates must be issued by, instead of the machine's trust store.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificateAuthority { get; init; }
 
     /// <summary>The deadline of every call.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(2);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using HopSplit.Distributed.Transport;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,8 +42,24 @@ public sealed class StageWorkerHost : IAsyncDisposable
         if (options.ConfigureLogging is { } configure) configure(builder.Logging);
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // HTTP/2 only: gRPC without TLS needs prior knowledge of HTTP/2.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            Http2Windows.Configure(kestrel.Limits.Http2);
+            if (options.Certificate is { } certificate)
+            {
+                kestrel.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = certificate;
+                    if (options.ClientCertificateAuthority is not { } authority) return;
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (client, _, _) => MutualTls.IssuedBy(client, authority);
+                });
+            }
+        });
         builder.WebHost.UseUrls(options.Listen.GetLeftPart(UriPartial.Authority));
+        // The slim builder leaves HTTPS out unless asked for.
+        if (options.Certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         var state = new WorkerState(factory, options);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(options.Token);
@@ -86,8 +104,13 @@ public sealed class StageWorkerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options.Listen);
         ArgumentNullException.ThrowIfNull(options.Token);
-        if (options.Listen.Scheme != Uri.UriSchemeHttp || !options.Listen.IsAbsoluteUri || options.Listen.AbsolutePath != "/")
-            throw new ArgumentException($"the listen address {options.Listen} must be http://host:port (HTTP/2 without TLS)");
+        var tls = options.Listen.Scheme == Uri.UriSchemeHttps;
+        if (!(tls || options.Listen.Scheme == Uri.UriSchemeHttp) || !options.Listen.IsAbsoluteUri || options.Listen.AbsolutePath != "/")
+            throw new ArgumentException($"the listen address {options.Listen} must be http://host:port (HTTP/2 without TLS) or https://host:port (with a certificate)");
+        if (tls && options.Certificate is null)
+            throw new ArgumentException($"the listen address {options.Listen} is https: give the worker's certificate (StageWorkerHostOptions.Certificate) or listen on http://");
+        if (!tls && (options.Certificate is not null || options.ClientCertificateAuthority is not null))
+            throw new ArgumentException($"a certificate is given but the listen address {options.Listen} is http://; use https://host:port for TLS");
         if (options.MaxFrameBytes < 1) throw new ArgumentException($"MaxFrameBytes is {options.MaxFrameBytes}; it must be positive");
         if (options.ChunkBytes < 1 || options.ChunkBytes > 4 << 20)
             throw new ArgumentException($"ChunkBytes is {options.ChunkBytes}; it must be between 1 and 4 MiB");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
 namespace HopSplit.Distributed;
@@ -28,6 +29,18 @@ public sealed class StageWorkerHostOptions
     /// re-planning when measured speeds drift from the plan). Zero by default.
     /// </summary>
     public TimeSpan ComputeDelay { get; init; }
+
+    /// <summary>
+    /// The worker's TLS certificate (with its private key). Required for an https:// <see cref="Listen"/> address,
+    /// which serves gRPC over TLS; the token is still checked on every call.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>
+    /// With TLS: the authority (CA certificate) every coordinator's client certificate must be issued by.
+    /// When set, a connection without such a certificate is refused during the TLS handshake.
+    /// </summary>
+    public X509Certificate2? ClientCertificateAuthority { get; init; }
 
     /// <summary>Adds or replaces log providers; by default warnings and the worker's own information go to the console.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }

@@ -37,7 +37,7 @@ public class DigitsDistributedCommandTests
             File.WriteAllText(file, DistributedFixtures.Token.Value);
             (code, error) = Run("worker", "--token-file", file, "--listen", "https://127.0.0.1:5005");
             Assert.Equal(DigitsApp.InvalidInput, code);
-            Assert.Equal("error: the listen address https://127.0.0.1:5005/ must be http://host:port (HTTP/2 without TLS)", error.Trim());
+            Assert.Equal("error: the listen address https://127.0.0.1:5005/ is https: give the worker's certificate (StageWorkerHostOptions.Certificate) or listen on http://", error.Trim());
         }
         finally
         {

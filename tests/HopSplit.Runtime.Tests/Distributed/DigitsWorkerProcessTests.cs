@@ -90,6 +90,69 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Four_digits_worker_processes_with_emulated_links_train_to_the_in_process_weights()
+    {
+        var tokenFile = Path.Combine(Path.GetTempPath(), $"hopsplit-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(tokenFile, DistributedFixtures.Token.Value + "\n");
+        var workers = new List<WorkerProcess>();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            workers.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => WorkerProcess.StartAsync(DigitsApplication, tokenFile))));
+            // A segment on every node of sensor - gateway - edge - cloud, so every link (the slow, far edge->cloud too) is a hop.
+            var problem = new PlanningProblem(DigitNet.Costs, DigitsNetwork.Network, new TrainingJob(BatchSize));
+            var shape = new PlanShape([0, 1, 2, 3], [0, 1, 2],
+                [new SegmentPlacement(0, 0, 2), new SegmentPlacement(1, 3, 6), new SegmentPlacement(2, 7, 8), new SegmentPlacement(3, 9, 9)]);
+            var layout = PipelineLayout.From(problem, shape, 4);
+            string[] nodes = ["sensor", "gateway", "edge", "cloud"];
+            using var distributed = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
+            {
+                Workers = nodes.Select((n, i) => (n, workers[i].Address)).ToDictionary(p => p.n, p => p.Address),
+                Token = DistributedFixtures.Token, Seed = 11, LearningRate = 0.05, Momentum = 0.9, Schedule = ScheduleKind.GPipe,
+                Emulation = NetworkEmulation.Modeled,
+                Client = new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(120) },
+            });
+            Assert.Equal(nodes, distributed.Assignments.Select(a => a.Stage.Id));
+            Assert.Equal(4, distributed.Assignments.Select(a => a.Worker).Distinct().Count());
+            using var reference = new DigitNet();
+            LoadWeights(reference, await distributed.GetWeightsAsync());
+            using var inProcess = PipelineTrainer.Create(reference, layout, new PipelineTrainerOptions
+            {
+                CreateOptimizer = parameters => torch.optim.SGD(parameters, 0.05, momentum: 0.9),
+                Schedule = ScheduleKind.GPipe,
+                Emulation = NetworkEmulation.None,
+            });
+            var (images, labels) = DigitTensors.ToTensors(SyntheticDigits.Generate(BatchSize * Steps, seed: 6));
+            using (images)
+            using (labels)
+            {
+                for (var step = 0; step < Steps; step++)
+                {
+                    using var x = images.narrow(0, step * BatchSize, BatchSize);
+                    using var y = labels.narrow(0, step * BatchSize, BatchSize);
+                    var expected = inProcess.Step(x, y);
+                    var actual = await distributed.StepAsync(x, y);
+                    var simulated = layout.Simulate(actual.MicroBatchSizes, ScheduleKind.GPipe).MakespanSeconds;
+                    output.WriteLine($"step {step}: loss {actual.Loss:F6} (in-process {expected.Loss:F6}), {actual.MakespanSeconds * 1e3:F0} ms emulated over gRPC, simulated {simulated * 1e3:F0} ms");
+                    Assert.Equal(expected.Loss, actual.Loss, 1e-5);
+                    // Every hop, the far edge->cloud link included, took its modeled time, so the step cannot beat the simulator.
+                    Assert.Equal(3 * 2 * actual.MicroBatchSizes.Count, actual.Tasks.Count(t => t.Task.ResourceId.Contains("->")));
+                    Assert.True(actual.MakespanSeconds >= simulated * (1 - 1e-9));
+                }
+            }
+            var compared = DistributedFixtures.AssertSameWeights(DistributedFixtures.WeightsOf(reference),
+                DistributedFixtures.WeightsOf(await distributed.GetWeightsAsync()), relative: 1e-4);
+            output.WriteLine($"{compared} weights equal after {Steps} steps on 4 worker processes; {clock.Elapsed.TotalSeconds:F1} s in all");
+            foreach (var worker in workers) Assert.False(worker.HasExited, $"worker {worker.Address} exited: {worker.Log}");
+        }
+        finally
+        {
+            foreach (var worker in workers) worker.Dispose();
+            File.Delete(tokenFile);
+        }
+    }
+
     static void LoadWeights(ISplitModel model, IReadOnlyDictionary<(int Layer, string Name), Tensor> weights)
     {
         using var noGrad = torch.no_grad();

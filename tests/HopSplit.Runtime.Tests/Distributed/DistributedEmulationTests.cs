@@ -1,0 +1,141 @@
+using HopSplit.Distributed;
+using HopSplit.Planning.Costs;
+using HopSplit.Planning.Model;
+using HopSplit.Planning.Simulation;
+using Xunit.Abstractions;
+using static HopSplit.Runtime.Tests.Distributed.DistributedFixtures;
+using static HopSplit.Runtime.Tests.Pipeline.PipelineFixtures;
+using static TorchSharp.torch;
+
+namespace HopSplit.Runtime.Tests.Distributed;
+
+/// <summary>
+/// With <see cref="NetworkEmulation.Modeled"/>, the coordinator emulates the plan's links (and paces the calls
+/// to its nodes' speeds) as the in-process runtime does: every task takes at least its modeled time, link
+/// tasks follow the real frame sizes, and the step is never faster than the simulator says, nor absurdly slower.
+/// </summary>
+public class DistributedEmulationTests(ITestOutputHelper output)
+{
+    // Slow emulated devices and links (as ScheduleTests): a link task of 4 samples takes about 13 ms.
+    static PlanningProblem SlowProblem() => Problem(batchSize: 8, flops: 2e8, bitsPerSecond: 2e7);
+
+    // Float32 SmallCnn, as the cost table's activation sizes assume (the in-process fixtures' weights for the seed).
+    static ISplitModel Float32Factory(long seed) => Model((int)seed);
+
+    static Task<StageWorkerHost> StartFloat32Worker() => StageWorkerHost.StartAsync(Float32Factory, new StageWorkerHostOptions
+    {
+        Listen = new Uri("http://127.0.0.1:0"), Token = Token, ConfigureLogging = _ => { },
+    });
+
+    static DistributedTrainerOptions Emulated(IReadOnlyDictionary<string, Uri> workers, ScheduleKind schedule) => new()
+    {
+        Workers = workers, Token = Token, Seed = 31, LearningRate = 0.1, Momentum = 0.9, Schedule = schedule,
+        Emulation = NetworkEmulation.Modeled,
+        Client = new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(30) },
+    };
+
+    [Theory]
+    [InlineData(ScheduleKind.GPipe)]
+    [InlineData(ScheduleKind.OneFOneB)]
+    public async Task The_emulated_timeline_follows_the_schedule_and_never_beats_the_simulator(ScheduleKind schedule)
+    {
+        await using var a = await StartFloat32Worker();
+        await using var b = await StartFloat32Worker();
+        await using var d = await StartFloat32Worker();
+        var layout = PipelineLayout.From(SlowProblem(), Shapes["a[0..0] b[1..3] via r d[4..6]"], 2);
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, Emulated(workers, schedule));
+        using var reference = Model(seed: 31);
+        using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
+        var (x, y) = Batch(8, seed: 1);
+        DistributedStepResult result;
+        using (x)
+        using (y)
+        {
+            var expected = inProcess.Step(x, y);
+            result = await distributed.StepAsync(x, y);
+            // Emulation changes the timing only, not the arithmetic.
+            Assert.Equal(expected.Loss, result.Loss, 1e-5);
+        }
+
+        var sizes = result.MicroBatchSizes;
+        var stageCount = layout.Stages.Count;
+        Assert.Equal(2 * stageCount * sizes.Count, result.Tasks.Count);
+        foreach (var stage in layout.Stages)
+        {
+            var ran = result.Tasks.Where(t => t.Task.StageIndex == stage.Index).OrderBy(t => t.Task.StartSeconds).ToArray();
+            Assert.Equal(ScheduleOrder.For(schedule, stage.Index, stageCount, sizes.Count), ran.Select(t => new PipelineTask(t.Task.Direction, t.Task.MicroBatch)));
+            Assert.All(ran, t => Assert.Equal(stage.Id, t.Task.ResourceId));
+            for (var i = 1; i < ran.Length; i++) Assert.True(ran[i].Task.StartSeconds >= ran[i - 1].Task.EndSeconds, $"{stage.Id} ran two tasks at once");
+        }
+        var end = result.Tasks.ToDictionary(t => (t.Task.StageIndex, t.Task.Direction, t.Task.MicroBatch), t => t.Task.EndSeconds);
+        foreach (var t in result.Tasks)
+        {
+            var (s, m) = (t.Task.StageIndex, t.Task.MicroBatch);
+            if (t.Task.Direction == TaskDirection.Forward && s > 0) Assert.True(t.Task.StartSeconds >= end[(s - 1, TaskDirection.Forward, m)]);
+            if (t.Task.Direction == TaskDirection.Backward && s < stageCount - 1) Assert.True(t.Task.StartSeconds >= end[(s + 1, TaskDirection.Backward, m)]);
+            Assert.True(t.ModeledSeconds > 0, $"{t.Task} has no modeled time");
+            Assert.True(t.Task.DurationSeconds >= t.ModeledSeconds - 1e-9, $"{t.Task} shorter than modeled {t.ModeledSeconds}");
+        }
+        var simulated = layout.Simulate(sizes, schedule).MakespanSeconds;
+        output.WriteLine($"{schedule}: measured {result.MakespanSeconds * 1e3:F1} ms, simulated {simulated * 1e3:F1} ms, wall {result.WallSeconds * 1e3:F1} ms");
+        Assert.True(result.MakespanSeconds >= simulated * (1 - 1e-9), $"measured {result.MakespanSeconds} beats the simulator's {simulated}");
+        // Sane: the emulated time plus gRPC calls of a few milliseconds each (generous: the test machine is shared).
+        Assert.True(result.MakespanSeconds <= 3 * simulated + 2.0, $"measured {result.MakespanSeconds} s against simulated {simulated} s");
+    }
+
+    [Fact]
+    public async Task Link_tasks_take_the_real_frame_size_over_the_bandwidth_plus_latency()
+    {
+        await using var a = await StartFloat32Worker();
+        await using var b = await StartFloat32Worker();
+        var problem = SlowProblem();
+        var latency = 0.004;
+        var network = new Network(problem.Network.Nodes, problem.Network.Links.Select(l => l with { LatencySeconds = latency }).ToArray(), source: "a");
+        var layout = PipelineLayout.From(new PlanningProblem(problem.Model, network, problem.Job), Shapes["a[0..1] b[2..6]"], 4);
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address };
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, Emulated(workers, ScheduleKind.GPipe));
+        var (x, y) = Batch(10, seed: 2);
+        DistributedStepResult result;
+        using (x)
+        using (y)
+            result = await distributed.StepAsync(x, y);
+
+        // Micro-batches of 4, 4 and 2; the cut after layer 1 holds 4 x 8 x 8 float32 per sample, and its
+        // gradient as many: the link carries size x 1024 bytes each way.
+        Assert.Equal(new[] { 4, 4, 2 }, result.MicroBatchSizes);
+        var link = result.Tasks.Where(t => t.Task.ResourceId == "a->b").ToArray();
+        Assert.Equal(6, link.Length);
+        foreach (var t in link)
+        {
+            var expected = result.MicroBatchSizes[t.Task.MicroBatch] * 1024 * 8 / 2e7 + latency;
+            Assert.Equal(expected, t.ModeledSeconds, 12);
+            Assert.True(t.Task.DurationSeconds >= expected - 1e-9, $"{t.Task} shorter than {expected}");
+        }
+        // The cost table says the same for a full micro-batch, so the plan's link time is what the transport emulates.
+        Assert.Equal(layout.ModeledTime(layout.Stages[1], 4).Forward, link.First(t => t.Task.MicroBatch == 0).ModeledSeconds, 12);
+    }
+
+    [Fact]
+    public async Task Without_emulation_calls_are_recorded_but_neither_paced_nor_joined_by_link_tasks()
+    {
+        await using var a = await StartFloat32Worker();
+        await using var b = await StartFloat32Worker();
+        var layout = PipelineLayout.From(SlowProblem(), Shapes["a[0..1] b[2..6]"], 4);
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address };
+        var emulated = Emulated(workers, ScheduleKind.GPipe);
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
+        {
+            Workers = workers, Token = Token, Seed = emulated.Seed, LearningRate = emulated.LearningRate, Schedule = ScheduleKind.GPipe,
+        });
+        var (x, y) = Batch(8, seed: 3);
+        using (x)
+        using (y)
+        {
+            var result = await distributed.StepAsync(x, y);
+            Assert.Equal(new[] { "a", "b" }, result.Tasks.Select(t => t.Task.ResourceId).Distinct().Order());
+            Assert.Equal(2 * 2 * 2, result.Tasks.Count); // 2 segments, 2 micro-batches, forward and backward
+            Assert.All(result.Tasks, t => Assert.Equal(0, t.ModeledSeconds));
+        }
+    }
+}
