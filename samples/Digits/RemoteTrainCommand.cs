@@ -6,6 +6,7 @@ using HopSplit.Distributed.Recovery;
 using HopSplit.Planning;
 using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Training;
+using HopSplit.Tooling;
 using TorchSharp;
 
 namespace HopSplit.Samples.Digits;
@@ -49,11 +50,11 @@ internal static class RemoteTrainCommand
             DigitsDataset data;
             try
             {
-                nodes = ParseWorkers(parse.GetValue(workers)!);
+                nodes = WorkerAddresses.Parse(parse.GetValue(workers)!);
                 token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName);
                 data = DigitsDataset.Load(parse.GetValue(mnist)?.FullName);
             }
-            catch (Exception e) when (e is ArgumentException or IOException)
+            catch (Exception e) when (e is ArgumentException or IOException or ToolInputException)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
                 return DigitsApp.InvalidInput;
@@ -100,21 +101,6 @@ internal static class RemoteTrainCommand
             }
         });
         return command;
-    }
-
-    /// <summary>"id=URL,id=URL" to a map; the message names the entry that is wrong.</summary>
-    internal static Dictionary<string, Uri> ParseWorkers(string text)
-    {
-        var workers = new Dictionary<string, Uri>();
-        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || !Uri.TryCreate(parts[1], UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttp)
-                throw new ArgumentException($"--workers: '{entry}' is not id=http://host:port");
-            if (!workers.TryAdd(parts[0], address)) throw new ArgumentException($"--workers: node {parts[0]} is given twice");
-        }
-        if (workers.Count == 0) throw new ArgumentException("--workers: no worker given");
-        return workers;
     }
 
     private static void Load(ISplitModel model, IReadOnlyDictionary<(int Layer, string Name), torch.Tensor> weights)
