@@ -27,6 +27,19 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
+    public void The_HopSplit_Distributed_package_carries_the_worker_and_coordinator_with_their_gRPC_dependencies()
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(feed.Folder, $"HopSplit.Distributed.{feed.Version}.nupkg"));
+        Assert.Contains("lib/net10.0/HopSplit.Distributed.dll", package.Entries.Select(e => e.FullName));
+        using var nuspec = new StreamReader(package.Entries.Single(e => e.FullName == "HopSplit.Distributed.nuspec").Open());
+        var text = nuspec.ReadToEnd();
+        Assert.Contains($"<dependency id=\"HopSplit\" version=\"{feed.Version}\"", text);
+        Assert.Contains("<dependency id=\"Grpc.AspNetCore\"", text);
+        // Kestrel comes from the shared framework, which the consumer gets through this reference.
+        Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\"", text);
+    }
+
+    [Fact]
     public void A_consumer_project_gets_cost_tables_stage_code_a_network_and_diagnostics()
     {
         var project = Directory.CreateTempSubdirectory("hopsplit-consumer-").FullName;
@@ -50,6 +63,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="HopSplit" Version="{feed.Version}" />
+                    <PackageReference Include="HopSplit.Distributed" Version="{feed.Version}" />
                     <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
                   </ItemGroup>
                 </Project>
@@ -70,6 +84,8 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
             Assert.Contains("plan: phone", run.Output);
             // libtorch loads (the package's build/HopSplit.targets fixed it on an older libstdc++) and a step trains.
             Assert.Contains("trained 2 steps, loss fell: True", run.Output);
+            // HopSplit.Distributed from the feed: the worker role is there for the consumer's own code.
+            Assert.Contains("worker options: listen http://127.0.0.1:0/", run.Output);
         }
         finally
         {
@@ -121,6 +137,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
 
         Console.WriteLine($"Mlp: {Mlp.Costs.LayerCount} layers, {Mlp.Costs.Layers.Sum(l => l.Parameters):N0} parameters");
         Console.WriteLine($"ISplitModel: {typeof(ISplitModel).IsAssignableFrom(typeof(Mlp))}");
+        Console.WriteLine($"worker options: listen {new HopSplit.Distributed.StageWorkerHostOptions { Listen = new Uri("http://127.0.0.1:0"), Token = new HopSplit.Distributed.SharedToken("a-token-of-enough-length") }.Listen}");
         Console.WriteLine($"network: {string.Join(", ", Campus.Network.Nodes.Select(n => n.Id))}");
         var plan = Planner.Plan(Mlp.Costs, Campus.Network, new TrainingJob(32));
         Console.WriteLine($"plan: {string.Join(" -> ", plan.Path)}, b = {plan.MicroBatchSize}");
