@@ -56,6 +56,8 @@ public sealed class DistributedTrainer : IDisposable
         var missing = layout.ComputeStages.Select(s => s.Id).Where(id => !options.Workers.ContainsKey(id)).Distinct().ToArray();
         if (missing.Length > 0)
             throw new ArgumentException($"no worker for node {string.Join(", ", missing)} of the plan (workers are given for {string.Join(", ", options.Workers.Keys)})");
+        if (options.EmulatedLinks is not null && (options.Routing != FrameRouting.Direct || options.Emulation != NetworkEmulation.Modeled))
+            throw new ArgumentException("EmulatedLinks is used by the workers' link emulation: set Routing = Direct and Emulation = Modeled, or leave EmulatedLinks null");
 
         var clients = new Dictionary<Uri, StageClient>();
         var segments = layout.ComputeStages
@@ -69,7 +71,7 @@ public sealed class DistributedTrainer : IDisposable
         var trainer = new DistributedTrainer(layout, options, segments, clients.Values.ToList());
         try
         {
-            await Task.WhenAll(segments.Select(s => trainer.AssignAsync(s.stage, s.client, cancellation))).ConfigureAwait(false);
+            await Task.WhenAll(segments.Select((s, k) => trainer.AssignAsync(k, cancellation))).ConfigureAwait(false);
         }
         catch
         {
@@ -79,14 +81,20 @@ public sealed class DistributedTrainer : IDisposable
         return trainer;
     }
 
-    private async Task AssignAsync(PipelineStage stage, StageClient client, CancellationToken cancellation)
+    private async Task AssignAsync(int k, CancellationToken cancellation)
     {
+        var (stage, client) = _segments[k];
         var request = new AssignRequest
         {
             Stage = stage.Index, FirstLayer = stage.Ref.FirstLayer, LastLayer = stage.Ref.LastLayer, LayerCount = Layout.Problem.LayerCount,
             Seed = _options.Seed,
             Optimizer = new SgdSettings { LearningRate = _options.LearningRate, Momentum = _options.Momentum, WeightDecay = _options.WeightDecay },
         };
+        if (Direct)
+        {
+            if (k + 1 < _segments.Count) request.Next = PeerOf(k + 1, Hops(k).ToArray());
+            if (k > 0) request.Previous = PeerOf(k - 1, Hops(k - 1).Reverse().ToArray());
+        }
         try
         {
             await client.AssignAsync(request, cancellation).ConfigureAwait(false);
@@ -95,6 +103,32 @@ public sealed class DistributedTrainer : IDisposable
         {
             throw new DistributedStageException(stage, client.Address, "assigning it", e);
         }
+    }
+
+    private bool Direct => _options.Routing == FrameRouting.Direct;
+
+    private bool Emulate => _options.Emulation == NetworkEmulation.Modeled;
+
+    /// <summary>The link stages between segment <paramref name="k"/> and segment k + 1, in pipeline order.</summary>
+    private IEnumerable<PipelineStage> Hops(int k) =>
+        Layout.Stages.Skip(_segments[k].Stage.Index + 1).Take(_segments[k + 1].Stage.Index - _segments[k].Stage.Index - 1);
+
+    /// <summary>The link a hop emulates: the plan's, or the one <see cref="DistributedTrainerOptions.EmulatedLinks"/> gives instead.</summary>
+    private NetworkLink LinkOf(PipelineStage hop)
+    {
+        var planned = Layout.Problem.Network.Links[hop.Ref.Link];
+        return _options.EmulatedLinks?.FirstOrDefault(l => l.From == planned.From && l.To == planned.To) ?? planned;
+    }
+
+    private Peer PeerOf(int k, IReadOnlyList<PipelineStage> hops)
+    {
+        var peer = new Peer { Address = _segments[k].Client.Address.ToString(), Stage = _segments[k].Stage.Index, Emulate = Emulate };
+        foreach (var hop in hops)
+        {
+            var link = LinkOf(hop);
+            peer.Hops.Add(new Hop { Link = hop.Id, BitsPerSecond = link.BitsPerSecond, LatencySeconds = link.LatencySeconds });
+        }
+        return peer;
     }
 
     /// <summary>
@@ -155,7 +189,28 @@ public sealed class DistributedTrainer : IDisposable
         var loss = Enumerable.Range(0, sizes.Count).Sum(m => run.Losses[m] * sizes[m] / samples);
         var measured = _segments.Select((s, k) => new MeasuredStage(s.Stage, run.ComputeSeconds[k],
             sizes.Sum(size => Layout.ModeledTime(s.Stage, size).Cost))).ToArray();
-        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds) { Stages = measured, Tasks = timeline.Tasks };
+        var transfers = run.Transfers.OrderBy(t => t.From.Index).ThenBy(t => t.Direction).ThenBy(t => t.MicroBatch).ToArray();
+        return new DistributedStepResult(loss, sizes, wall.Elapsed.TotalSeconds)
+        {
+            Stages = measured, Tasks = timeline.Tasks, Transfers = transfers, Paths = MeasuredPaths(transfers),
+        };
+    }
+
+    /// <summary>Direct routing: the step's sends between each pair of consecutive segments, both ways, against the plan's links between them.</summary>
+    private IReadOnlyList<MeasuredPath> MeasuredPaths(IReadOnlyList<MeasuredTransfer> transfers)
+    {
+        var paths = new List<MeasuredPath>();
+        for (var k = 0; k + 1 < _segments.Count; k++)
+        {
+            var between = transfers.Where(t => Math.Min(t.From.Index, t.To.Index) == _segments[k].Stage.Index).ToArray();
+            if (between.Length == 0) continue;
+            var hops = Hops(k).ToArray();
+            if (hops.Length == 0) continue;
+            var links = hops.Select(h => Layout.Problem.Network.Links[h.Ref.Link]).ToArray();
+            var name = string.Join("->", new[] { _segments[k].Stage.Id }.Concat(hops.Select(h => h.Id.Split("->")[1])));
+            paths.Add(new MeasuredPath(name, links, between.Sum(t => t.Bytes), between.Sum(t => t.Seconds), between.Length));
+        }
+        return paths;
     }
 
     /// <summary>The workers among <paramref name="clients"/> that do not answer a ping within <paramref name="timeout"/>.</summary>
@@ -175,8 +230,9 @@ public sealed class DistributedTrainer : IDisposable
         var loops = new List<Task>();
         for (var k = 0; k + 1 < _segments.Count; k++)
         {
-            var hops = Layout.Stages.Skip(_segments[k].Stage.Index + 1).Take(_segments[k + 1].Stage.Index - _segments[k].Stage.Index - 1).ToArray();
-            if (_options.Emulation == NetworkEmulation.None || hops.Length == 0)
+            var hops = Hops(k).ToArray();
+            // Direct routing: the frames go from worker to worker (which emulate the hops); the slots only carry the receipts.
+            if (_options.Emulation == NetworkEmulation.None || hops.Length == 0 || Direct)
             {
                 run.Arrivals[k + 1] = run.Activations[k];
                 run.GradientArrivals[k] = run.Gradients[k + 1];
@@ -205,21 +261,23 @@ public sealed class DistributedTrainer : IDisposable
                 var modeled = Layout.ModeledTime(stage, run.Sizes[m]);
                 if (task.Direction == TaskDirection.Forward)
                 {
-                    var input = k == 0 ? run.Inputs[m] : (await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var input = k == 0 ? run.Inputs[m] : Request(await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Forward);
                     var start = timeline.Now;
                     var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
                     run.ComputeSeconds[k] += output.Header.ComputeSeconds;
-                    await PaceAsync(timeline, stage, task, start, modeled.Forward, abort.Token).ConfigureAwait(false);
+                    await PaceAsync(timeline, stage, task, start, modeled.Forward, output.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
+                    RecordSend(run, k, k + 1, task, output.Header);
                     run.Activations[k][m].SetResult(output);
                 }
                 else
                 {
-                    var gradient = last ? run.Labels[m] : (await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false)).For(stage.Index);
+                    var gradient = last ? Labelled(run.Labels[m], modeled.Backward) : Request(await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Backward);
                     var start = timeline.Now;
                     var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
-                    await PaceAsync(timeline, stage, task, start, modeled.Backward, abort.Token).ConfigureAwait(false);
+                    await PaceAsync(timeline, stage, task, start, modeled.Backward, inputGradient.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
                     if (last) run.Losses[m] = inputGradient.Header.Loss;
                     run.ComputeSeconds[k] += inputGradient.Header.ComputeSeconds;
+                    RecordSend(run, k, k - 1, task, inputGradient.Header);
                     run.Gradients[k][m].SetResult(inputGradient);
                 }
             }
@@ -233,15 +291,44 @@ public sealed class DistributedTrainer : IDisposable
     }
 
     /// <summary>
-    /// Records a compute task; with emulation, first waits until it has taken its node's modeled time (the call's
-    /// real time, transfer to and from the worker included, counts towards it).
+    /// What a segment's worker is asked to run: relayed, the neighbour's frame itself; direct, a header-only request
+    /// for the frame the neighbour delivered (with emulation, carrying the node's modeled time for the worker to wait out).
     /// </summary>
-    private async Task PaceAsync(StepTimeline timeline, PipelineStage stage, PipelineTask task, double start, double modeledSeconds, CancellationToken cancellation)
+    private TensorFrame Request(TensorFrame neighbours, PipelineStage stage, double modeledSeconds)
     {
-        var work = timeline.Now - start;
-        var emulate = _options.Emulation == NetworkEmulation.Modeled;
-        if (emulate) await timeline.WaitUntilAsync(start + modeledSeconds, cancellation).ConfigureAwait(false);
-        timeline.Record(stage, task.Direction, task.MicroBatch, start, work, emulate ? modeledSeconds : 0);
+        if (!Direct) return neighbours.For(stage.Index);
+        var header = neighbours.Header;
+        var request = TensorFrame.Empty(header.Step, header.MicroBatch, header.MicroBatches, stage.Index);
+        request.Header.FromPeer = true;
+        if (Emulate) request.Header.ModeledSeconds = modeledSeconds;
+        return request;
+    }
+
+    private TensorFrame Labelled(TensorFrame labels, double modeledSeconds)
+    {
+        if (!(Direct && Emulate)) return labels;
+        var header = labels.Header.Clone();
+        header.ModeledSeconds = modeledSeconds;
+        return labels with { Header = header };
+    }
+
+    /// <summary>Direct routing: keeps what segment <paramref name="from"/>'s worker measured sending its result to <paramref name="to"/>'s.</summary>
+    private void RecordSend(StepFrames run, int from, int to, PipelineTask task, Protocol.FrameHeader reply)
+    {
+        if (!Direct || reply.SentBytes <= 0) return;
+        run.Transfers.Add(new MeasuredTransfer(_segments[from].Stage, _segments[to].Stage, task.Direction, task.MicroBatch, reply.SentBytes, reply.SentSeconds));
+    }
+
+    /// <summary>
+    /// Records a compute task; with emulation, relayed, first waits until it has taken its node's modeled time (the call's
+    /// real time, transfer to and from the worker included, counts towards it). Direct, the worker has waited already.
+    /// </summary>
+    private async Task PaceAsync(StepTimeline timeline, PipelineStage stage, PipelineTask task, double start, double modeledSeconds, double computeSeconds,
+        CancellationToken cancellation)
+    {
+        var work = Direct ? computeSeconds : timeline.Now - start;
+        if (Emulate && !Direct) await timeline.WaitUntilAsync(start + modeledSeconds, cancellation).ConfigureAwait(false);
+        timeline.Record(stage, task.Direction, task.MicroBatch, start, work, Emulate ? modeledSeconds : 0);
     }
 
     // A call cut short because another segment failed (or the caller cancelled) is not a failure of its own.
@@ -344,6 +431,9 @@ public sealed class DistributedTrainer : IDisposable
             GradientArrivals = new Slots[segments];
         }
 
+        /// <summary>Direct routing: every send the workers measured in this step.</summary>
+        public System.Collections.Concurrent.ConcurrentBag<MeasuredTransfer> Transfers { get; } = new();
+
         public IReadOnlyList<int> Sizes { get; }
         public TensorFrame[] Inputs { get; }
         public TensorFrame[] Labels { get; }
@@ -381,6 +471,12 @@ public sealed record DistributedStepResult(double Loss, IReadOnlyList<int> Micro
     /// </summary>
     public IReadOnlyList<MeasuredTask> Tasks { get; init; } = [];
 
+    /// <summary>Direct routing: every activation and gradient a worker sent to its neighbour in this step, as the sender measured it.</summary>
+    public IReadOnlyList<MeasuredTransfer> Transfers { get; init; } = [];
+
+    /// <summary>Direct routing: the sends between each pair of consecutive segments, summed, against the plan's links between them.</summary>
+    public IReadOnlyList<MeasuredPath> Paths { get; init; } = [];
+
     /// <summary>From the step's start to the end of its last task: what the simulator predicts (the wall time also holds the optimizer step).</summary>
     public double MakespanSeconds => Tasks.Count == 0 ? WallSeconds : Tasks.Max(t => t.Task.EndSeconds);
 }
@@ -390,6 +486,33 @@ public sealed record MeasuredStage(PipelineStage Stage, double ComputeSeconds, d
 {
     /// <summary>Measured over modeled: above 1 the node is slower than the plan assumes.</summary>
     public double Ratio => ModeledSeconds > 0 ? ComputeSeconds / ModeledSeconds : double.NaN;
+}
+
+/// <summary>One frame a worker sent to its neighbour (direct routing): payload bytes and seconds from the send's start until the neighbour had it.</summary>
+public sealed record MeasuredTransfer(PipelineStage From, PipelineStage To, TaskDirection Direction, int MicroBatch, long Bytes, double Seconds);
+
+/// <summary>
+/// The sends of one step between two consecutive segments (both directions) over the plan's links between them (one,
+/// or several through relays): the measured bandwidth of the path against the plan's.
+/// </summary>
+/// <param name="Name">The nodes on the path, e.g. "b->r->d".</param>
+/// <param name="Links">The plan's links, in order.</param>
+/// <param name="Bytes">Payload bytes sent, all sends together.</param>
+/// <param name="Seconds">Seconds the sends took together.</param>
+/// <param name="Transfers">How many sends.</param>
+public sealed record MeasuredPath(string Name, IReadOnlyList<NetworkLink> Links, long Bytes, double Seconds, int Transfers)
+{
+    /// <summary>The plan's bandwidth of the path (a frame crosses every hop in turn: 1 / the sum of 1 / bandwidth).</summary>
+    public double PlannedBitsPerSecond => 1 / Links.Sum(l => 1 / l.BitsPerSecond);
+
+    /// <summary>The plan's latency of one send over the path: the hops' latencies together.</summary>
+    public double LatencySeconds => Links.Sum(l => l.LatencySeconds);
+
+    /// <summary>Bits sent over the seconds they took minus the plan's latency of each send; NaN when the sends took no longer than the latency alone.</summary>
+    public double MeasuredBitsPerSecond => Seconds - Transfers * LatencySeconds is var moving && moving > 0 ? Bytes * 8.0 / moving : double.NaN;
+
+    /// <summary>Planned over measured bandwidth: above 1 the path is slower than the plan assumes (like <see cref="MeasuredStage.Ratio"/>).</summary>
+    public double Ratio => PlannedBitsPerSecond / MeasuredBitsPerSecond;
 }
 
 /// <summary>A worker refused or failed a stage's call; the message names the stage, the worker and the task.</summary>

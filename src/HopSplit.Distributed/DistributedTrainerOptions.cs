@@ -46,6 +46,21 @@ public sealed record DistributedTrainerOptions
     /// </summary>
     public NetworkEmulation Emulation { get; init; } = NetworkEmulation.None;
 
+    /// <summary>
+    /// <see cref="FrameRouting.ViaCoordinator"/> (the default): the coordinator relays every frame.
+    /// <see cref="FrameRouting.Direct"/>: workers send activations and gradients to each other (each is told its
+    /// neighbours' addresses; they use the same token) and measure every send, so link speeds can be judged; with
+    /// <see cref="NetworkEmulation.Modeled"/> the sending worker waits out the hops' modeled time and every worker its
+    /// node's modeled compute time.
+    /// </summary>
+    public FrameRouting Routing { get; init; } = FrameRouting.ViaCoordinator;
+
+    /// <summary>
+    /// Direct routing with emulation only: links to emulate instead of the plan's (matched by From and To), e.g. a link
+    /// slower than the plan assumes, to try re-planning on link drift. Null: the plan's links.
+    /// </summary>
+    public IReadOnlyList<NetworkLink>? EmulatedLinks { get; init; }
+
     /// <summary>Chunk size, frame limit and call deadline.</summary>
     public StageClientOptions Client { get; init; } = new();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
+using HopSplit.Distributed.Routing;
 using HopSplit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,8 +27,10 @@ internal sealed class HostedSegment : IDisposable
     private readonly ScalarType? _parameterType;
     private int _microBatches;
 
-    public HostedSegment(AssignRequest assignment, ISplitModel model, TimeSpan computeDelay = default)
+    public HostedSegment(AssignRequest assignment, ISplitModel model, TimeSpan computeDelay = default, PeerLink? next = null, PeerLink? previous = null)
     {
+        Next = next;
+        Previous = previous;
         _computeDelay = computeDelay;
         Stage = assignment.Stage;
         First = assignment.FirstLayer;
@@ -49,6 +52,15 @@ internal sealed class HostedSegment : IDisposable
     public int Last { get; }
 
     public int ParameterCount { get; }
+
+    /// <summary>Direct routing: where outputs go (null: back to the coordinator).</summary>
+    public PeerLink? Next { get; }
+
+    /// <summary>Direct routing: where input gradients go (null: back to the coordinator).</summary>
+    public PeerLink? Previous { get; }
+
+    /// <summary>Frames the neighbours delivered for this segment (direct routing).</summary>
+    public PeerInbox Inbox { get; } = new();
 
     /// <summary>The step the segment expects frames for.</summary>
     public long CurrentStep { get; private set; }
@@ -150,6 +162,7 @@ internal sealed class HostedSegment : IDisposable
             using var scope = NewDisposeScope();
             _optimizer?.step();
             _optimizer?.zero_grad();
+            Inbox.Clear();
             CurrentStep++;
             _microBatches = 0;
             return CurrentStep;
@@ -221,6 +234,7 @@ internal sealed class HostedSegment : IDisposable
 
             foreach (var inFlight in _inFlight.Values) inFlight.Dispose();
             _inFlight.Clear();
+            Inbox.Clear();
             _microBatches = 0;
             var momentum = Momentum();
             using (no_grad())

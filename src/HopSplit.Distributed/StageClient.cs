@@ -6,7 +6,7 @@ using HopSplit.Distributed.Protocol;
 
 namespace HopSplit.Distributed;
 
-/// <summary>The coordinator's end of one worker: every call carries the token and a deadline; frames go in chunks.</summary>
+/// <summary>The coordinator's (or, with direct routing, a neighbouring worker's) end of one worker: every call carries the token and a deadline; frames go in chunks.</summary>
 public sealed class StageClient : IDisposable
 {
     private readonly GrpcChannel _channel;
@@ -52,6 +52,22 @@ public sealed class StageClient : IDisposable
 
     /// <summary>Runs a backward on the worker.</summary>
     public Task<TensorFrame> BackwardAsync(TensorFrame frame, CancellationToken cancellation) => ExchangeAsync(_client.Backward(Options(cancellation)), frame, cancellation);
+
+    /// <summary>Hands a frame to a segment on the worker for a later header-only forward or backward (direct routing: workers call each other).</summary>
+    public async Task DeliverAsync(TensorFrame frame, CancellationToken cancellation)
+    {
+        using var call = _client.Deliver(Options(cancellation));
+        try
+        {
+            await FrameStream.WriteAsync(call.RequestStream, frame, _options.ChunkBytes, cancellation).ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            // The worker refused the frame before reading all of it: its status says why.
+        }
+        await call.ResponseAsync.ConfigureAwait(false);
+    }
 
     /// <summary>Steps a segment's optimizer.</summary>
     public async Task<long> StepAsync(int stage, long step, CancellationToken cancellation) =>

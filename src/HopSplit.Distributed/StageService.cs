@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Protocol;
+using HopSplit.Distributed.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace HopSplit.Distributed;
@@ -20,7 +21,7 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
         Guard(context, async () =>
         {
             var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
-            var reply = state.Segment(frame.Header.Stage).Forward(frame);
+            var reply = await SegmentPasses.ForwardAsync(state.Segment(frame.Header.Stage), frame, context.CancellationToken).ConfigureAwait(false);
             await FrameStream.WriteAsync(responseStream, reply, state.Options.ChunkBytes, context.CancellationToken).ConfigureAwait(false);
             return true;
         });
@@ -29,10 +30,19 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
         Guard(context, async () =>
         {
             var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
-            var reply = state.Segment(frame.Header.Stage).Backward(frame);
+            var reply = await SegmentPasses.BackwardAsync(state.Segment(frame.Header.Stage), frame, context.CancellationToken).ConfigureAwait(false);
             await FrameStream.WriteAsync(responseStream, reply, state.Options.ChunkBytes, context.CancellationToken).ConfigureAwait(false);
             return true;
         });
+
+    public override Task<DeliverReply> Deliver(IAsyncStreamReader<FrameChunk> requestStream, ServerCallContext context) => Guard(context, async () =>
+    {
+        var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
+        if (frame.IsEmpty) throw FrameRules.Invalid("dtype: a delivered frame carries a tensor");
+        var segment = state.Segment(frame.Header.Stage);
+        segment.Inbox.Put(frame, segment.Stage, segment.CurrentStep);
+        return new DeliverReply();
+    });
 
     public override Task<StepReply> Step(StepRequest request, ServerCallContext context) => Guard(context, () =>
         Task.FromResult(new StepReply { NextStep = state.Segment(request.Stage).Step(request.Step) }));
@@ -92,6 +102,7 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
 {
     private readonly ConcurrentDictionary<int, HostedSegment> _segments = new();
     private readonly object _assignGate = new();
+    private readonly ConcurrentDictionary<Uri, StageClient> _peers = new();
 
     public StageWorkerHostOptions Options => options;
 
@@ -121,13 +132,28 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
             (model as IDisposable)?.Dispose();
             throw FrameRules.Invalid($"first_layer/last_layer: {request.FirstLayer}..{request.LastLayer} is not a range of layers 0..{model.LayerCount - 1}");
         }
-        var segment = new HostedSegment(request, model, options.ComputeDelay);
+        var segment = new HostedSegment(request, model, options.ComputeDelay, PeerOf(request.Next), PeerOf(request.Previous));
         lock (_assignGate)
         {
             if (_segments.TryRemove(request.Stage, out var old)) old.Dispose();
             _segments[request.Stage] = segment;
         }
         return segment;
+    }
+
+    // Direct routing: one client per neighbouring worker, kept for the worker's life (segments are reassigned often).
+    private PeerLink? PeerOf(Peer? peer)
+    {
+        if (peer is null) return null;
+        if (!Uri.TryCreate(peer.Address, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+            throw FrameRules.Invalid($"next/previous.address: '{peer.Address}' is not an http(s)://host:port address of the neighbouring worker");
+        if (peer.Hops.Any(h => !(h.BitsPerSecond > 0) || !(h.LatencySeconds >= 0)))
+            throw FrameRules.Invalid($"next/previous.hops: every hop to stage {peer.Stage} needs a positive bandwidth and a latency of at least 0");
+        var client = _peers.GetOrAdd(address, a => new StageClient(a, options.Token, options.PeerClient ?? new StageClientOptions
+        {
+            ChunkBytes = options.ChunkBytes, MaxFrameBytes = options.MaxFrameBytes,
+        }));
+        return new PeerLink(client, peer);
     }
 
     /// <summary>The segment of stage <paramref name="stage"/>, or an InvalidArgument status naming what is hosted.</summary>
@@ -142,5 +168,7 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
     {
         foreach (var segment in _segments.Values) segment.Dispose();
         _segments.Clear();
+        foreach (var peer in _peers.Values) peer.Dispose();
+        _peers.Clear();
     }
 }

@@ -42,6 +42,13 @@ public sealed class StageWorkerHostOptions
     /// </summary>
     public X509Certificate2? ClientCertificateAuthority { get; init; }
 
+    /// <summary>
+    /// How this worker reaches its neighbours with direct routing (<see cref="FrameRouting.Direct"/>): chunk size, call
+    /// deadline and, for https:// neighbours, the client certificate and the authority their certificates must come from.
+    /// Null: the worker's own chunk size and frame limit, the default deadline, no client certificate. The token is the worker's own.
+    /// </summary>
+    public StageClientOptions? PeerClient { get; init; }
+
     /// <summary>Adds or replaces log providers; by default warnings and the worker's own information go to the console.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }

@@ -1,5 +1,6 @@
 using HopSplit.Distributed;
 using HopSplit.Planning.Model;
+using HopSplit.Planning.Simulation;
 using Xunit.Abstractions;
 using static HopSplit.Runtime.Tests.Distributed.DistributedFixtures;
 using static HopSplit.Runtime.Tests.Pipeline.PipelineFixtures;
@@ -22,14 +23,18 @@ public class DistributedEquivalenceTests(ITestOutputHelper output)
     [InlineData(ScheduleKind.OneFOneB, 5, StageWorkerHostOptions.DefaultChunkBytes)]
     // 100-byte chunks: every activation and gradient frame (192 to 3,072 bytes) travels in several chunks.
     [InlineData(ScheduleKind.OneFOneB, 4, 100)]
-    public async Task Three_workers_over_grpc_train_to_the_in_process_trainers_weights(ScheduleKind schedule, int microBatchSize, int chunkBytes)
+    // Workers sending activations and gradients to each other; the coordinator sends inputs and labels only.
+    [InlineData(ScheduleKind.GPipe, 5, StageWorkerHostOptions.DefaultChunkBytes, FrameRouting.Direct)]
+    [InlineData(ScheduleKind.OneFOneB, 4, 100, FrameRouting.Direct)]
+    public async Task Three_workers_over_grpc_train_to_the_in_process_trainers_weights(ScheduleKind schedule, int microBatchSize, int chunkBytes,
+        FrameRouting routing = FrameRouting.ViaCoordinator)
     {
         await using var a = await StartWorker(chunkBytes: chunkBytes);
         await using var b = await StartWorker(chunkBytes: chunkBytes);
         await using var d = await StartWorker(chunkBytes: chunkBytes);
         var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], microBatchSize);
         var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
-        using var distributed = await DistributedTrainer.ConnectAsync(layout, Options(workers, schedule, chunkBytes));
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, Options(workers, schedule, chunkBytes) with { Routing = routing });
         using var reference = Model(seed: 21, ScalarType.Float64);
         using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
 
@@ -43,6 +48,7 @@ public class DistributedEquivalenceTests(ITestOutputHelper output)
                 var actual = await distributed.StepAsync(x, y);
                 Assert.Equal(expected.Loss, actual.Loss, 1e-12);
                 Assert.Equal(expected.MicroBatchSizes, actual.MicroBatchSizes);
+                AssertSends(actual, routing, layout);
             }
         }
 
@@ -51,13 +57,36 @@ public class DistributedEquivalenceTests(ITestOutputHelper output)
         Assert.Equal(new[] { "a", "b", "d" }, distributed.Assignments.Select(s => s.Stage.Id));
     }
 
-    [Fact]
-    public async Task Several_nodes_may_share_one_worker()
+    /// <summary>Direct: every micro-batch's activation went a->b and b->d, its gradient d->b and b->a, each measured by its sender; relayed: none.</summary>
+    static void AssertSends(DistributedStepResult step, FrameRouting routing, PipelineLayout layout)
+    {
+        if (routing == FrameRouting.ViaCoordinator)
+        {
+            Assert.Empty(step.Transfers);
+            Assert.Empty(step.Paths);
+            return;
+        }
+        var sends = step.Transfers.Select(t => (t.From.Id, t.To.Id, t.Direction)).ToArray();
+        var expected = new[] { ("a", "b", TaskDirection.Forward), ("b", "d", TaskDirection.Forward), ("d", "b", TaskDirection.Backward), ("b", "a", TaskDirection.Backward) };
+        foreach (var send in expected) Assert.Equal(step.MicroBatchSizes.Count, sends.Count(s => s == send));
+        Assert.Equal(expected.Length * step.MicroBatchSizes.Count, sends.Length);
+        // Float64 activations: a's conv output is 4 x 8 x 8 values per sample, b's flattened pool 64.
+        Assert.All(step.Transfers.Where(t => t.From.Id == "a"), t => Assert.Equal(step.MicroBatchSizes[t.MicroBatch] * 256 * 8, t.Bytes));
+        Assert.All(step.Transfers.Where(t => t.From.Id == "b" && t.To.Id == "d"), t => Assert.Equal(step.MicroBatchSizes[t.MicroBatch] * 64 * 8, t.Bytes));
+        Assert.All(step.Transfers, t => Assert.True(t.Seconds > 0));
+        Assert.Equal(["a->b", "b->r->d"], step.Paths.Select(p => p.Name));
+        Assert.Equal(layout.Problem.Network.Links.Skip(1).ToArray(), step.Paths[1].Links);
+    }
+
+    [Theory]
+    [InlineData(FrameRouting.ViaCoordinator)]
+    [InlineData(FrameRouting.Direct)] // the worker sends to itself
+    public async Task Several_nodes_may_share_one_worker(FrameRouting routing)
     {
         await using var worker = await StartWorker();
         var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
         var workers = new Dictionary<string, Uri> { ["a"] = worker.Address, ["b"] = worker.Address, ["d"] = worker.Address };
-        using var distributed = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe));
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe) with { Routing = routing });
         using var reference = Model(seed: 21, ScalarType.Float64);
         using var inProcess = PipelineTrainer.Create(reference, layout, Options(ScheduleKind.GPipe));
         var (x, y) = Batch(BatchSize, seed: 500, ScalarType.Float64);
