@@ -116,6 +116,52 @@ public class DistributedEmulationTests(ITestOutputHelper output)
         Assert.Equal(layout.ModeledTime(layout.Stages[1], 4).Forward, link.First(t => t.Task.MicroBatch == 0).ModeledSeconds, 12);
     }
 
+    [Theory]
+    [InlineData(ScheduleKind.GPipe)]
+    [InlineData(ScheduleKind.OneFOneB)]
+    public async Task With_direct_routing_the_sending_worker_holds_each_frame_for_every_hop_of_its_route(ScheduleKind schedule)
+    {
+        await using var a = await StartFloat32Worker();
+        await using var b = await StartFloat32Worker();
+        await using var d = await StartFloat32Worker();
+        var problem = SlowProblem();
+        const double Latency = 0.004;
+        var network = new Network(problem.Network.Nodes, problem.Network.Links.Select(l => l with { LatencySeconds = Latency }).ToArray(), source: "a");
+        var layout = PipelineLayout.From(new PlanningProblem(problem.Model, network, problem.Job), Shapes["a[0..0] b[1..3] via r d[4..6]"], 2);
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, Emulated(workers, schedule) with { Routing = FrameRouting.Direct });
+        using var reference = Model(seed: 31);
+        using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
+        var (x, y) = Batch(8, seed: 1);
+        DistributedStepResult result;
+        using (x)
+        using (y)
+        {
+            var expected = inProcess.Step(x, y);
+            result = await distributed.StepAsync(x, y);
+            Assert.Equal(expected.Loss, result.Loss, 1e-5);
+        }
+
+        // 4 micro-batches of 2, each crossing a->b and b->r->d forward and back.
+        Assert.Equal(4 * 4, result.Transfers.Count);
+        foreach (var t in result.Transfers)
+        {
+            var hops = t.From.Id == "a" || t.To.Id == "a" ? 1 : 2; // b->d goes through the relay r: two hops
+            var modeled = hops * (t.Bytes * 8 / 2e7 + Latency);
+            Assert.True(t.Seconds >= modeled - 1e-9, $"{t.From.Id}->{t.To.Id} micro-batch {t.MicroBatch}: {t.Seconds} s, modeled {modeled} s");
+        }
+        foreach (var path in result.Paths)
+        {
+            output.WriteLine($"{path.Name}: {path.Transfers} sends, {path.Bytes} bytes, {path.MeasuredBitsPerSecond / 1e6:F2} Mbit/s measured, {path.PlannedBitsPerSecond / 1e6:F2} planned");
+            Assert.True(path.Ratio >= 1 - 1e-9, $"{path.Name} faster than emulated");
+        }
+        // Each worker waits out its node's modeled compute time before it replies.
+        Assert.All(result.Tasks, t => Assert.True(t.Task.DurationSeconds >= t.ModeledSeconds - 1e-9, $"{t.Task} shorter than modeled {t.ModeledSeconds}"));
+        var simulated = layout.Simulate(result.MicroBatchSizes, schedule).MakespanSeconds;
+        output.WriteLine($"{schedule}: measured {result.MakespanSeconds * 1e3:F1} ms, simulated {simulated * 1e3:F1} ms");
+        Assert.True(result.MakespanSeconds >= simulated * (1 - 1e-9), $"measured {result.MakespanSeconds} beats the simulator's {simulated}");
+    }
+
     [Fact]
     public async Task Without_emulation_calls_are_recorded_but_neither_paced_nor_joined_by_link_tasks()
     {
