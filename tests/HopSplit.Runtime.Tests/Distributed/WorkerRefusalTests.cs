@@ -72,6 +72,9 @@ public class WorkerRefusalTests
         { "no header", "header: the first chunk of a frame must carry the header" },
         { "a second header", "header: only the first chunk of a frame carries a header" },
         { "a backward without its forward", "micro_batch: stage 0 has no forward of micro-batch 1 in step 0 to back-propagate" },
+        { "a negative modeled time", "modeled_seconds: -1 is not a pass time" },
+        { "a delivered frame of another step", "step: stage 0 is at step 0, the delivered frame is for step 3" },
+        { "a delivered empty frame", "dtype: a delivered frame carries a tensor" },
     };
 
     [Theory]
@@ -103,6 +106,25 @@ public class WorkerRefusalTests
             await trainer.StepAsync(x, y);
         }
         AssertSameWeights(WeightsOf(reference), WeightsOf(await trainer.GetWeightsAsync()), relative: 1e-9);
+    }
+
+    [Fact]
+    public async Task A_header_only_request_without_its_delivered_frame_is_refused_and_changes_nothing()
+    {
+        await using var worker = await StartWorker();
+        var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
+        var workers = new Dictionary<string, Uri> { ["a"] = worker.Address, ["b"] = worker.Address, ["d"] = worker.Address };
+        using var trainer = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe) with { Routing = FrameRouting.Direct });
+        using var client = new StageClient(worker.Address, Token);
+        var request = TensorFrame.Empty(0, 1, 2, stage: 2);
+        request.Header.FromPeer = true;
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.ForwardAsync(request, CancellationToken.None));
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.StartsWith("micro_batch: no activation of micro-batch 1 of step 0 has been delivered to stage 2", error.Status.Detail);
+        var (x, y) = Batch(BatchSize, seed: 900, ScalarType.Float64);
+        using (x)
+        using (y)
+            Assert.True(double.IsFinite((await trainer.StepAsync(x, y)).Loss));
     }
 
     [Fact]
@@ -143,29 +165,45 @@ public class WorkerRefusalTests
             header.ByteLength = byteLength ?? shape.Aggregate(1L, (p, d) => p * d) * TensorCodec.ElementSize(dtype);
             return header;
         }
+        FrameHeader Modeled(FrameHeader header, double seconds)
+        {
+            header.ModeledSeconds = seconds;
+            return header;
+        }
         FrameChunk Chunk(FrameHeader? header, int bytes) => new() { Header = header, Data = ByteString.CopyFrom(new byte[bytes]) };
         var input = new long[] { 2, 1, 8, 8 };
-        var (chunks, backward) = frame switch
+        var (chunks, kind) = frame switch
         {
-            "int64 activations" => ([Chunk(Header(DType.Int64, input), 1024)], false),
-            "unknown dtype" => ([Chunk(Header((DType)7, input, 1024), 1024)], false),
-            "float32 activations for float64 layers" => ([Chunk(Header(DType.Float32, input), 512)], false),
-            "a zero dimension" => ([Chunk(Header(DType.Float64, [2, 0, 8, 8], 0), 0)], false),
-            "a negative dimension" => ([Chunk(Header(DType.Float64, [-3, 1, 8, 8], 0), 0)], false),
-            "a wrong byte length" => ([Chunk(Header(DType.Float64, input, 100), 100)], false),
-            "fewer bytes than declared" => ([Chunk(Header(DType.Float64, input), 1000), Chunk(null, 16)], false),
-            "more bytes than declared" => ([Chunk(Header(DType.Float64, input), 1000), Chunk(null, 32)], false),
-            "a frame above the limit" => ([Chunk(Header(DType.Float64, [4000, 1, 8, 8]), 0)], false),
-            "a shape the layers cannot run" => ([Chunk(Header(DType.Float64, [2, 3, 8, 8]), 3072)], false),
-            "a stage the worker does not host" => ([Chunk(Header(DType.Float64, input, stage: 7), 1024)], false),
-            "another step" => ([Chunk(Header(DType.Float64, input, step: 3), 1024)], false),
-            "a micro-batch outside the step" => ([Chunk(Header(DType.Float64, input, microBatch: 4), 1024)], false),
-            "no header" => ([Chunk(null, 1024)], false),
-            "a second header" => ([Chunk(Header(DType.Float64, input), 512), Chunk(Header(DType.Float64, input), 512)], false),
-            "a backward without its forward" => (new[] { Chunk(Header(DType.Float64, [2, 4, 8, 8], microBatch: 1), 4096) }, true),
+            "int64 activations" => ([Chunk(Header(DType.Int64, input), 1024)], "forward"),
+            "unknown dtype" => ([Chunk(Header((DType)7, input, 1024), 1024)], "forward"),
+            "float32 activations for float64 layers" => ([Chunk(Header(DType.Float32, input), 512)], "forward"),
+            "a zero dimension" => ([Chunk(Header(DType.Float64, [2, 0, 8, 8], 0), 0)], "forward"),
+            "a negative dimension" => ([Chunk(Header(DType.Float64, [-3, 1, 8, 8], 0), 0)], "forward"),
+            "a wrong byte length" => ([Chunk(Header(DType.Float64, input, 100), 100)], "forward"),
+            "fewer bytes than declared" => ([Chunk(Header(DType.Float64, input), 1000), Chunk(null, 16)], "forward"),
+            "more bytes than declared" => ([Chunk(Header(DType.Float64, input), 1000), Chunk(null, 32)], "forward"),
+            "a frame above the limit" => ([Chunk(Header(DType.Float64, [4000, 1, 8, 8]), 0)], "forward"),
+            "a shape the layers cannot run" => ([Chunk(Header(DType.Float64, [2, 3, 8, 8]), 3072)], "forward"),
+            "a stage the worker does not host" => ([Chunk(Header(DType.Float64, input, stage: 7), 1024)], "forward"),
+            "another step" => ([Chunk(Header(DType.Float64, input, step: 3), 1024)], "forward"),
+            "a micro-batch outside the step" => ([Chunk(Header(DType.Float64, input, microBatch: 4), 1024)], "forward"),
+            "no header" => ([Chunk(null, 1024)], "forward"),
+            "a second header" => ([Chunk(Header(DType.Float64, input), 512), Chunk(Header(DType.Float64, input), 512)], "forward"),
+            "a backward without its forward" => (new[] { Chunk(Header(DType.Float64, [2, 4, 8, 8], microBatch: 1), 4096) }, "backward"),
+            "a negative modeled time" => ([Chunk(Modeled(Header(DType.Float64, input), -1), 1024)], "forward"),
+            "a delivered frame of another step" => ([Chunk(Header(DType.Float64, input, step: 3), 1024)], "deliver"),
+            "a delivered empty frame" => ([Chunk(new FrameHeader { MicroBatches = 2, Dtype = DType.None }, 0)], "deliver"),
             _ => throw new ArgumentOutOfRangeException(nameof(frame), frame, null),
         };
-        using var call = backward ? client.Backward(auth) : client.Forward(auth);
+        if (kind == "deliver")
+        {
+            using var delivery = client.Deliver(auth);
+            foreach (var chunk in chunks) await delivery.RequestStream.WriteAsync(chunk);
+            await delivery.RequestStream.CompleteAsync();
+            await delivery.ResponseAsync;
+            return;
+        }
+        using var call = kind == "backward" ? client.Backward(auth) : client.Forward(auth);
         try
         {
             foreach (var chunk in chunks) await call.RequestStream.WriteAsync(chunk);
