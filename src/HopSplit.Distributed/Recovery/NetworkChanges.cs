@@ -34,6 +34,19 @@ public static class NetworkChanges
             ? n with { Flops = n.Flops / r, OverheadSeconds = n.OverheadSeconds * r }
             : n).ToList(),
         network.Links, network.Source, network.Sink);
+
+    /// <summary>
+    /// <paramref name="network"/> with each link in <paramref name="ratios"/> (matched by From and To) at its planned /
+    /// measured bandwidth ratio: bandwidth divided by it (above 1: slower than planned); latencies stay.
+    /// </summary>
+    public static Network WithMeasuredBandwidth(Network network, IReadOnlyDictionary<(string From, string To), double> ratios)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(ratios);
+        return new Network(network.Nodes,
+            network.Links.Select(l => ratios.TryGetValue((l.From, l.To), out var r) && r > 0 ? l with { BitsPerSecond = l.BitsPerSecond / r } : l).ToList(),
+            network.Source, network.Sink);
+    }
 }
 
 /// <summary>No plan can continue training: the message names the dead nodes and the reason.</summary>

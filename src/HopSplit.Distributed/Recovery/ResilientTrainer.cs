@@ -113,7 +113,7 @@ public sealed class ResilientTrainer : IDisposable
                 using (labels)
                     last = await _trainer.StepAsync(inputs, labels, cancellation).ConfigureAwait(false);
                 stepDone?.Invoke(step, last);
-                if (_drift?.Observe(last) is { } ratios) await ConsiderDriftAsync(ratios, cancellation).ConfigureAwait(false);
+                if (_drift?.Observe(last) is { } ratios) await ConsiderDriftAsync(ratios, last.Paths, cancellation).ConfigureAwait(false);
                 if (_trainer.CompletedSteps % _options.CheckpointEvery == 0 && _checkpoint.Step != _trainer.CompletedSteps)
                     await CheckpointAsync(cancellation).ConfigureAwait(false);
             }
@@ -202,13 +202,22 @@ public sealed class ResilientTrainer : IDisposable
     }
 
     /// <summary>Re-plans with the measured speeds; switches plans (through a checkpoint) when the new one is better by the margin.</summary>
-    private async Task ConsiderDriftAsync(IReadOnlyDictionary<string, double> ratios, CancellationToken cancellation)
+    private async Task ConsiderDriftAsync(IReadOnlyDictionary<DriftSubject, double> ratios, IReadOnlyList<MeasuredPath> paths, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var running = _trainer.Layout;
-        var drifted = string.Join(", ", _drift!.DriftedNodes.Order(StringComparer.Ordinal)
-            .Select(n => string.Create(CultureInfo.InvariantCulture, $"node {n} at {ratios[n]:G3}x its modeled time")));
-        var measured = NetworkChanges.WithMeasuredSpeeds(running.Problem.Network, ratios);
+        var pathsByName = paths.ToDictionary(p => p.Name);
+        var drifted = string.Join(", ", _drift!.Drifted.OrderBy(d => d.IsLink).ThenBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => d.IsLink
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"link {d.Name} measured at {Mbits(pathsByName[d.Name].PlannedBitsPerSecond / ratios[d])} against {Mbits(pathsByName[d.Name].PlannedBitsPerSecond)} planned")
+                : string.Create(CultureInfo.InvariantCulture, $"node {d.Name} at {ratios[d]:G3}x its modeled time")));
+        var nodeRatios = ratios.Where(r => !r.Key.IsLink).ToDictionary(r => r.Key.Name, r => r.Value);
+        // A path's ratio applies to each of its links: sends over relays are timed end to end, so the hops cannot be told apart.
+        var linkRatios = ratios.Where(r => r.Key.IsLink && pathsByName.ContainsKey(r.Key.Name))
+            .SelectMany(r => pathsByName[r.Key.Name].Links.Select(l => (Link: (l.From, l.To), Ratio: r.Value)))
+            .ToDictionary(l => l.Link, l => l.Ratio);
+        var measured = NetworkChanges.WithMeasuredBandwidth(NetworkChanges.WithMeasuredSpeeds(running.Problem.Network, nodeRatios), linkRatios);
         var problem = new PlanningProblem(running.Problem.Model, measured, running.Problem.Job);
         var oldLatency = Objective.Latency(problem, running.Shape, running.MicroBatchSize);
         Plan plan;
@@ -299,6 +308,8 @@ public sealed class ResilientTrainer : IDisposable
 
     private static string Describe(Plan plan) => string.Join(" ", plan.Segments.Select(s => $"{s.Node}[{s.FirstLayer}..{s.LastLayer}]")) +
         $", {plan.MicroBatches} micro-batch(es) of {plan.MicroBatchSize}";
+
+    private static string Mbits(double bitsPerSecond) => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e6:G3} Mbit/s");
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
