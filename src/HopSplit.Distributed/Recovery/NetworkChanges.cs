@@ -36,6 +36,24 @@ public static class NetworkChanges
         network.Links, network.Source, network.Sink);
 
     /// <summary>
+    /// <paramref name="original"/> without the <paramref name="stillDead"/> nodes and their links, every other node and
+    /// link as <paramref name="current"/> has it (measured speeds kept), or as planned when <paramref name="current"/>
+    /// lacks it (a node coming back, and its links).
+    /// </summary>
+    public static Network Restored(Network original, Network current, IReadOnlySet<string> stillDead)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(stillDead);
+        var nodes = current.Nodes.ToDictionary(n => n.Id);
+        var links = current.Links.ToDictionary(l => (l.From, l.To));
+        return new Network(
+            original.Nodes.Where(n => !stillDead.Contains(n.Id)).Select(n => nodes.GetValueOrDefault(n.Id, n)).ToList(),
+            original.Links.Where(l => !stillDead.Contains(l.From) && !stillDead.Contains(l.To)).Select(l => links.GetValueOrDefault((l.From, l.To), l)).ToList(),
+            original.Source, original.Sink);
+    }
+
+    /// <summary>
     /// <paramref name="network"/> with each link in <paramref name="ratios"/> (matched by From and To) at its planned /
     /// measured bandwidth ratio: bandwidth divided by it (above 1: slower than planned); latencies stay.
     /// </summary>

@@ -24,6 +24,10 @@ public sealed class ResilientTrainer : IDisposable
     private readonly ILogger _log;
     private readonly Dictionary<string, Uri> _live;
     private readonly HashSet<string> _dead = new();
+    // The address each dead node's worker had, pinged every RejoinEvery steps to offer it back.
+    private readonly Dictionary<string, Uri> _deadWorkers = new();
+    // Nodes whose workers answered again but were not worth a switch: not offered again until the plan changes.
+    private readonly HashSet<string> _declined = new();
     private readonly CheckpointStore? _store;
     private readonly DriftMonitor? _drift;
     private readonly List<TrainingDecision> _decisions = new();
@@ -116,6 +120,8 @@ public sealed class ResilientTrainer : IDisposable
                 if (_drift?.Observe(last) is { } ratios) await ConsiderDriftAsync(ratios, last.Paths, cancellation).ConfigureAwait(false);
                 if (_trainer.CompletedSteps % _options.CheckpointEvery == 0 && _checkpoint.Step != _trainer.CompletedSteps)
                     await CheckpointAsync(cancellation).ConfigureAwait(false);
+                if (_options.RejoinEvery > 0 && _trainer.CompletedSteps % _options.RejoinEvery == 0 && _trainer.CompletedSteps < steps)
+                    await ConsiderRejoinAsync(cancellation).ConfigureAwait(false);
             }
             catch (WorkerUnreachableException e)
             {
@@ -149,15 +155,77 @@ public sealed class ResilientTrainer : IDisposable
                 if (nodes.Length == _live.Count)
                     throw new RecoveryFailedException("no worker answers: " + string.Join(", ", _live.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) +
                         "; start the workers or correct their addresses", new HashSet<string>(_live.Keys));
-                foreach (var node in nodes)
-                {
-                    _live.Remove(node);
-                    _dead.Add(node);
-                }
+                foreach (var node in nodes) Drop(node);
                 _network = NetworkChanges.Without(_network, _dead);
                 Decide(0, DecisionKind.Recovered, $"at start: worker(s) {string.Join(", ", dead)} (node(s) {string.Join(", ", nodes)}) do not answer; planning without them", 0);
             }
         }
+    }
+
+    private void Drop(string node)
+    {
+        _deadWorkers[node] = _live[node];
+        _live.Remove(node);
+        _dead.Add(node);
+        _declined.Clear();
+    }
+
+    /// <summary>
+    /// Pings the workers of dead nodes; those that answer again are offered back: a plan with them is made and taken
+    /// (through the last checkpoint, as after a failure) when its T is better than the running plan's by the drift
+    /// options' minimum gain. Either way the decision is logged.
+    /// </summary>
+    private async Task ConsiderRejoinAsync(CancellationToken cancellation)
+    {
+        var offered = _deadWorkers.Where(p => !_declined.Contains(p.Key)).ToArray();
+        if (offered.Length == 0) return;
+        var silent = await DeadAmongAsync(offered.Select(p => p.Value).Distinct()).ConfigureAwait(false);
+        var back = offered.Where(p => !silent.Contains(p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
+        if (back.Length == 0) return;
+        var clock = Stopwatch.StartNew();
+        var step = _trainer.CompletedSteps;
+        var names = string.Join(", ", back.Select(p => p.Key));
+        var workers = string.Join(", ", back.Select(p => p.Value).Distinct());
+        var stillDead = new HashSet<string>(_dead.Except(back.Select(p => p.Key)), StringComparer.Ordinal);
+        var network = NetworkChanges.Restored(_options.Problem.Network, _network, stillDead);
+        var computing = new HashSet<string>(_live.Keys.Concat(back.Select(p => p.Key)), StringComparer.Ordinal);
+        var problem = new PlanningProblem(_options.Problem.Model, network.WithComputeOnly(computing), _options.Problem.Job);
+        var oldLatency = _trainer.Layout.FormulaSeconds();
+        Plan plan;
+        try
+        {
+            plan = Planner.Plan(problem, _options.Planner);
+        }
+        catch (InfeasiblePlanException e)
+        {
+            _declined.UnionWith(back.Select(p => p.Key));
+            Decide(step, DecisionKind.KeptPlan, $"step {step}: worker(s) {workers} of node(s) {names} answer again, but no plan fits with them ({e.Message}); keeping the plan", 0);
+            return;
+        }
+        var gain = 1 - plan.LatencySeconds / oldLatency;
+        var margin = (_options.Drift ?? new DriftOptions()).MinimumGain;
+        var verdict = string.Create(CultureInfo.InvariantCulture,
+            $"step {step}: worker(s) {workers} of node(s) {names} answer again; with them the best plan's T is {plan.LatencySeconds:G4} s, the running plan's {oldLatency:G4} s ({gain:P0} better)");
+        if (gain < margin)
+        {
+            _declined.UnionWith(back.Select(p => p.Key));
+            Decide(step, DecisionKind.KeptPlan, string.Create(CultureInfo.InvariantCulture, $"{verdict}; below the {margin:P0} margin, keeping the plan without them"), 0);
+            return;
+        }
+        if (_checkpoint.Step != step) await CheckpointAsync(cancellation).ConfigureAwait(false);
+        foreach (var (node, address) in back)
+        {
+            _live[node] = address;
+            _dead.Remove(node);
+            _deadWorkers.Remove(node);
+        }
+        _declined.Clear();
+        _network = network;
+        _trainer.Dispose();
+        _trainer = await DistributedTrainer.ConnectAsync(PipelineLayout.From(problem, plan), TrainerOptions(), cancellation).ConfigureAwait(false);
+        await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
+        _drift?.Reset();
+        Decide(step, DecisionKind.Rejoined, $"{verdict}; took them back: {Describe(plan)}, restored the checkpoint of step {_checkpoint.Step}", clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Drops the dead workers' nodes, re-plans on the survivors, restores the last checkpoint on the new split.</summary>
@@ -169,11 +237,7 @@ public sealed class ResilientTrainer : IDisposable
         while (true)
         {
             var nodes = _live.Where(p => deadWorkers.Contains(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
-            foreach (var node in nodes)
-            {
-                _live.Remove(node);
-                _dead.Add(node);
-            }
+            foreach (var node in nodes) Drop(node);
             lost.AddRange(nodes);
             _log.LogWarning("step {Step}: worker(s) {Workers} (node(s) {Nodes}) do not answer: {Cause}", step, string.Join(", ", deadWorkers),
                 string.Join(", ", nodes), FirstLine((cause is WorkerUnreachableException { InnerException: { } first } ? first : cause).Message));
@@ -247,6 +311,7 @@ public sealed class ResilientTrainer : IDisposable
         _trainer = await DistributedTrainer.ConnectAsync(layout, TrainerOptions(), cancellation).ConfigureAwait(false);
         await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
         _drift.Switched();
+        _declined.Clear();
         Decide(_checkpoint.Step, DecisionKind.Replanned, $"{verdict}; switched to {Describe(plan)}", clock.Elapsed.TotalSeconds);
     }
 

@@ -29,6 +29,13 @@ public sealed class ResilientTrainerOptions
     /// <summary>Re-plan when measured node speeds drift from the plan's; null (the default) never does.</summary>
     public DriftOptions? Drift { get; init; }
 
+    /// <summary>
+    /// Every this many completed steps (5 by default; 0 never), ping the workers of dead nodes; one that answers again is
+    /// offered back: re-planned with, and taken when the plan's T gains at least <see cref="DriftOptions.MinimumGain"/>
+    /// (of <see cref="Drift"/>, or the default 10%). A node declined is offered again after the next change of plan.
+    /// </summary>
+    public int RejoinEvery { get; init; } = 5;
+
     /// <summary>Where decisions are logged (information) and failures (warning); nothing by default.</summary>
     public ILogger? Logger { get; init; }
 

@@ -9,8 +9,10 @@ public enum DecisionKind
     Recovered,
     /// <summary>Measured speeds drifted from the plan's: a plan with corrected speeds replaced the running one.</summary>
     Replanned,
-    /// <summary>Measured speeds drifted, but a plan with corrected speeds was not better by the margin: the plan stays.</summary>
+    /// <summary>Measured speeds drifted (or a dead node's worker answered again), but the new plan was not better by the margin: the plan stays.</summary>
     KeptPlan,
+    /// <summary>The worker of a dead node answered again and a plan with it was better by the margin: it was taken back.</summary>
+    Rejoined,
 }
 
 /// <summary>One decision, in the words it was logged with.</summary>

@@ -22,8 +22,9 @@ public class RecoveryTests(ITestOutputHelper output)
     static (Tensor, Tensor) BatchOf(long index) => Batch(BatchSize, seed: 400 + (int)index, ScalarType.Float64);
 
     static ResilientTrainerOptions ResilientOptions(IReadOnlyDictionary<string, Uri> workers, PlanningProblem problem, CapturedLog log, int checkpointEvery = 1,
-        string? folder = null, DriftOptions? drift = null) => new()
+        string? folder = null, DriftOptions? drift = null, int rejoinEvery = 5) => new()
     {
+        RejoinEvery = rejoinEvery,
         Problem = problem,
         Trainer = DistributedFixtures.Options(workers, ScheduleKind.OneFOneB) with
         {
@@ -175,5 +176,102 @@ public class RecoveryTests(ITestOutputHelper output)
         var error = await Assert.ThrowsAsync<RecoveryFailedException>(() => trainer.TrainAsync(new BatchSource(BatchOf), 1));
         output.WriteLine(error.Message);
         Assert.StartsWith("no plan can continue without the dead node(s) b:", error.Message);
+    }
+
+    [Fact]
+    public async Task A_worker_restarted_on_its_address_is_taken_back_when_the_plan_gains_by_the_margin()
+    {
+        const int Steps = 7;
+        var log = new CapturedLog();
+        await using var a = await StartWorker();
+        await using var b = await StartWorker();
+        var d = await StartWorker();
+        var port = d.Address.Port;
+        // Compute-bound: a (the source) at 1 MFLOP/s, b far slower, d fast; links free. With d the plan gives it the
+        // layers after the first; without it a does them all.
+        var problem = new PlanningProblem(SmallCnn.Costs, new Network(
+            [new NetworkNode("a", 1e6, 1e12), new NetworkNode("b", 1e4, 1e12), new NetworkNode("r", 0, 0), new NetworkNode("d", 1e8, 1e12)],
+            [new NetworkLink("a", "b", 1e12, 0), new NetworkLink("b", "r", 1e12, 0), new NetworkLink("r", "d", 1e12, 0)],
+            source: "a"), new TrainingJob(BatchSize));
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
+        using var trainer = await ResilientTrainer.StartAsync(ResilientOptions(workers, problem, log, rejoinEvery: 1));
+        var initial = trainer.Layout;
+        Assert.Contains("d", initial.ComputeStages.Select(s => s.Id)); // the premise: d is worth having
+
+        var done = new List<long>();
+        StageWorkerHost? restarted = null;
+        try
+        {
+            await trainer.TrainAsync(new BatchSource(BatchOf), Steps, (step, _) =>
+            {
+                done.Add(step);
+                // d stops after step 1 (the next step finds it dead) and comes back on its address after step 3.
+                if (step == 1 && done.Count == 2) d.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (step == 3 && restarted is null)
+                    restarted = StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
+                    {
+                        Listen = new Uri($"http://127.0.0.1:{port}"), Token = Token, ConfigureLogging = _ => { },
+                    }).GetAwaiter().GetResult();
+            });
+            foreach (var line in log.Lines) output.WriteLine(line);
+
+            Assert.Equal(new[] { DecisionKind.Recovered, DecisionKind.Rejoined }, trainer.Decisions.Select(x => x.Kind));
+            Assert.Equal(2, trainer.Decisions[0].Step);
+            var rejoined = trainer.Decisions[1];
+            Assert.Equal(4, rejoined.Step);
+            Assert.Contains($"worker(s) http://127.0.0.1:{port}/ of node(s) d answer again", rejoined.Message);
+            Assert.Matches(@"the best plan's T is [0-9.E+-]+ s, the running plan's [0-9.E+-]+ s \([0-9]+ % better\); took them back", rejoined.Message);
+            Assert.Contains(log.Lines, l => l.StartsWith("Information recovery:") && l.Contains("took them back"));
+            Assert.Contains("d", trainer.Layout.ComputeStages.Select(s => s.Id));
+            Assert.Empty(trainer.DeadNodes);
+            // d's death is found by the checkpoint after step 1, so step 1 is replayed on the plan without d.
+            Assert.Equal(new long[] { 0, 1, 1, 2, 3, 4, 5, 6 }, done);
+            AssertSameWeights(Reference(initial, Steps), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
+        }
+        finally
+        {
+            if (restarted is not null) await restarted.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_that_answers_again_is_not_taken_back_below_the_margin_and_the_decision_is_logged()
+    {
+        // Free links and equal fast nodes: a plan with d is no better, so d stays out.
+        const int Steps = 4;
+        var log = new CapturedLog();
+        await using var a = await StartWorker();
+        await using var b = await StartWorker();
+        var d = await StartWorker();
+        var port = d.Address.Port;
+        var problem = Problem(BatchSize);
+        var layout = PipelineLayout.From(problem, Shapes[Shape], 4);
+        var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
+        using var trainer = await ResilientTrainer.StartAsync(ResilientOptions(workers, problem, log, rejoinEvery: 1), layout);
+        StageWorkerHost? restarted = null;
+        try
+        {
+            await trainer.TrainAsync(new BatchSource(BatchOf), Steps, (step, _) =>
+            {
+                // d stops after step 0 and is back on its address once the trainer has dropped it.
+                if (step == 0 && !trainer.DeadNodes.Contains("d")) d.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                if (step == 1 && restarted is null && trainer.DeadNodes.Contains("d"))
+                    restarted = StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
+                    {
+                        Listen = new Uri($"http://127.0.0.1:{port}"), Token = Token, ConfigureLogging = _ => { },
+                    }).GetAwaiter().GetResult();
+            });
+            foreach (var line in log.Lines) output.WriteLine(line);
+            var kept = Assert.Single(trainer.Decisions, x => x.Kind == DecisionKind.KeptPlan);
+            Assert.Contains("of node(s) d answer again", kept.Message);
+            Assert.Contains("below the 10 % margin, keeping the plan without them", kept.Message);
+            Assert.DoesNotContain(trainer.Decisions, x => x.Kind == DecisionKind.Rejoined);
+            Assert.Equal(new HashSet<string> { "d" }, trainer.DeadNodes);
+            AssertSameWeights(Reference(layout, Steps), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
+        }
+        finally
+        {
+            if (restarted is not null) await restarted.DisposeAsync();
+        }
     }
 }
