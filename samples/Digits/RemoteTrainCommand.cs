@@ -41,8 +41,19 @@ internal static class RemoteTrainCommand
         {
             Description = "Re-plan when a node's measured compute time stays more than this many times above (or below) the plan's for 3 steps, e.g. 4. Off by default.",
         };
+        var routing = new Option<string>("--routing")
+        {
+            Description = "relay: the coordinator relays every activation and gradient; direct: workers send them to each other (and measure the links, which --replan-threshold then judges too).",
+            DefaultValueFactory = _ => "relay",
+        };
+        routing.AcceptOnlyFromAmong("relay", "direct");
+        var rejoinEvery = new Option<int>("--rejoin-every")
+        {
+            Description = "Every N steps ping the workers of dead nodes and take back those that answer when a plan with them is 10% better (0: never).",
+            DefaultValueFactory = _ => 5,
+        };
         var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
-        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan }) command.Options.Add(option);
+        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan, routing, rejoinEvery }) command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
             Dictionary<string, Uri> nodes;
@@ -65,6 +76,11 @@ internal static class RemoteTrainCommand
                 await error.WriteLineAsync($"error: --replan-threshold {threshold} must be above 1 (a ratio of measured to modeled time)");
                 return DigitsApp.InvalidInput;
             }
+            if (parse.GetValue(rejoinEvery) < 0)
+            {
+                await error.WriteLineAsync($"error: --rejoin-every {parse.GetValue(rejoinEvery)} must be 0 (never) or a number of steps");
+                return DigitsApp.InvalidInput;
+            }
             try
             {
                 using var trainer = await ResilientTrainer.StartAsync(new ResilientTrainerOptions
@@ -73,7 +89,9 @@ internal static class RemoteTrainCommand
                     Trainer = new DistributedTrainerOptions
                     {
                         Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
+                        Routing = parse.GetValue(routing) == "direct" ? FrameRouting.Direct : FrameRouting.ViaCoordinator,
                     },
+                    RejoinEvery = parse.GetValue(rejoinEvery),
                     CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     Drift = parse.GetValue(replan) is { } ratio ? new DriftOptions { Threshold = ratio } : null,
