@@ -16,14 +16,16 @@ internal static class DistributedFixtures
     /// <summary>SmallCnn in double precision; the seed gives the same weights as <see cref="PipelineFixtures.Model"/>.</summary>
     public static ISplitModel SmallCnnFactory(long seed) => PipelineFixtures.Model((int)seed, ScalarType.Float64);
 
+    /// <summary>A SmallCnn worker on loopback (a free port unless <paramref name="port"/> is given); <paramref name="computeDelay"/> emulates a slower device.</summary>
     public static Task<StageWorkerHost> StartWorker(CapturedLog? log = null, int maxFrameBytes = StageWorkerHostOptions.DefaultMaxFrameBytes,
-        int chunkBytes = StageWorkerHostOptions.DefaultChunkBytes) =>
+        int chunkBytes = StageWorkerHostOptions.DefaultChunkBytes, TimeSpan computeDelay = default, int port = 0) =>
         StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
         {
-            Listen = new Uri("http://127.0.0.1:0"),
+            Listen = new Uri($"http://127.0.0.1:{port}"),
             Token = Token,
             MaxFrameBytes = maxFrameBytes,
             ChunkBytes = chunkBytes,
+            ComputeDelay = computeDelay,
             ConfigureLogging = logging => { if (log is not null) logging.AddProvider(log); },
         });
 
@@ -37,6 +39,21 @@ internal static class DistributedFixtures
         Schedule = schedule,
         Client = new StageClientOptions { ChunkBytes = chunkBytes, CallTimeout = TimeSpan.FromSeconds(30) },
     };
+
+    /// <summary>The weights the in-process trainer reaches on <paramref name="layout"/> (seed 21, float64, SGD as <see cref="Options(IReadOnlyDictionary{string, Uri}, ScheduleKind, int)"/>) after <paramref name="steps"/> batches of <paramref name="batchOf"/>.</summary>
+    public static Dictionary<(int Layer, string Name), double[]> InProcessWeights(PipelineLayout layout, int steps, ScheduleKind schedule, Func<long, (Tensor, Tensor)> batchOf)
+    {
+        using var model = PipelineFixtures.Model(seed: 21, ScalarType.Float64);
+        using var trainer = PipelineTrainer.Create(model, layout, PipelineFixtures.Options(schedule));
+        for (var step = 0; step < steps; step++)
+        {
+            var (x, y) = batchOf(step);
+            using (x)
+            using (y)
+                trainer.Step(x, y);
+        }
+        return WeightsOf(model);
+    }
 
     /// <summary>The parameters of a model by (layer index, name in the layer), as doubles.</summary>
     public static Dictionary<(int Layer, string Name), double[]> WeightsOf(ISplitModel model)

@@ -15,6 +15,8 @@ public class DriftReplanningTests(ITestOutputHelper output)
 {
     const int BatchSize = 12;
 
+    static (Tensor, Tensor) BatchOf(long index) => Batch(BatchSize, seed: 400 + (int)index, ScalarType.Float64);
+
     [Fact]
     public async Task A_node_far_slower_than_planned_triggers_a_logged_replan_that_moves_work_off_it()
     {
@@ -23,10 +25,7 @@ public class DriftReplanningTests(ITestOutputHelper output)
         await using var a = await StartWorker();
         await using var b = await StartWorker();
         // d takes 40 ms more per pass than the 2 ms the plan models: 20 times slower.
-        await using var d = await StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
-        {
-            Listen = new Uri("http://127.0.0.1:0"), Token = Token, ComputeDelay = TimeSpan.FromMilliseconds(40), ConfigureLogging = _ => { },
-        });
+        await using var d = await StartWorker(computeDelay: TimeSpan.FromMilliseconds(40));
         // Every pass is modeled as 2 ms of overhead (the layers' FLOPs are nothing at 1 TFLOP/s); links cost nothing.
         var problem = new PlanningProblem(SmallCnn.Costs, new Network(
             [new NetworkNode("a", 1e12, 1e12, 0.002), new NetworkNode("b", 1e12, 1e12, 0.002), new NetworkNode("r", 0, 0), new NetworkNode("d", 1e12, 1e12, 0.002)],
@@ -44,7 +43,7 @@ public class DriftReplanningTests(ITestOutputHelper output)
             Decided = decisions.Add,
         }, layout);
         var ratios = new List<string>();
-        await trainer.TrainAsync(new BatchSource(i => Batch(BatchSize, seed: 400 + (int)i, ScalarType.Float64)), Steps,
+        await trainer.TrainAsync(new BatchSource(BatchOf), Steps,
             (step, result) => ratios.Add($"step {step}: " + string.Join(", ", result.Stages.Select(s => $"{s.Stage.Id} {s.Ratio:F2}"))));
         foreach (var line in ratios.Concat(log.Lines)) output.WriteLine(line);
 
@@ -57,18 +56,7 @@ public class DriftReplanningTests(ITestOutputHelper output)
         Assert.DoesNotContain(decisions, x => x.Kind == DecisionKind.Recovered);
 
         // Switching plans goes through a checkpoint: the weights are still those of the in-process run.
-        using var model = Model(seed: 21, ScalarType.Float64);
-        using (var reference = PipelineTrainer.Create(model, layout, Options(ScheduleKind.OneFOneB)))
-        {
-            for (var step = 0; step < Steps; step++)
-            {
-                var (x, y) = Batch(BatchSize, seed: 400 + step, ScalarType.Float64);
-                using (x)
-                using (y)
-                    reference.Step(x, y);
-            }
-        }
-        AssertSameWeights(WeightsOf(model), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
+        AssertSameWeights(InProcessWeights(layout, Steps, ScheduleKind.OneFOneB, BatchOf), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
     }
 
     [Fact]
@@ -98,7 +86,7 @@ public class DriftReplanningTests(ITestOutputHelper output)
             Decided = decisions.Add,
         }, layout);
         var measured = new List<string>();
-        await trainer.TrainAsync(new BatchSource(i => Batch(BatchSize, seed: 400 + (int)i, ScalarType.Float64)), Steps,
+        await trainer.TrainAsync(new BatchSource(BatchOf), Steps,
             (step, result) => measured.Add($"step {step}: " + string.Join(", ", result.Paths.Select(p => $"{p.Name} {p.MeasuredBitsPerSecond / 1e6:F2} Mbit/s"))));
         foreach (var line in measured.Concat(log.Lines)) output.WriteLine(line);
 
@@ -116,17 +104,6 @@ public class DriftReplanningTests(ITestOutputHelper output)
         Assert.Equal("a", first.Id);
         Assert.True(first.Ref.LastLayer > 1, $"a still ends at layer {first.Ref.LastLayer}");
 
-        using var model = Model(seed: 21, ScalarType.Float64);
-        using (var reference = PipelineTrainer.Create(model, layout, Options(ScheduleKind.OneFOneB)))
-        {
-            for (var step = 0; step < Steps; step++)
-            {
-                var (x, y) = Batch(BatchSize, seed: 400 + step, ScalarType.Float64);
-                using (x)
-                using (y)
-                    reference.Step(x, y);
-            }
-        }
-        AssertSameWeights(WeightsOf(model), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
+        AssertSameWeights(InProcessWeights(layout, Steps, ScheduleKind.OneFOneB, BatchOf), WeightsOf(await trainer.Trainer.GetWeightsAsync()), relative: 1e-9);
     }
 }

@@ -37,19 +37,8 @@ public class RecoveryTests(ITestOutputHelper output)
     };
 
     /// <summary>The weights the in-process trainer reaches on the original plan, never failing.</summary>
-    static Dictionary<(int Layer, string Name), double[]> Reference(PipelineLayout layout, int steps)
-    {
-        using var model = Model(seed: 21, ScalarType.Float64);
-        using var trainer = PipelineTrainer.Create(model, layout, Options(ScheduleKind.OneFOneB));
-        for (var step = 0; step < steps; step++)
-        {
-            var (x, y) = BatchOf(step);
-            using (x)
-            using (y)
-                trainer.Step(x, y);
-        }
-        return WeightsOf(model);
-    }
+    static Dictionary<(int Layer, string Name), double[]> Reference(PipelineLayout layout, int steps) =>
+        InProcessWeights(layout, steps, ScheduleKind.OneFOneB, BatchOf);
 
     [Fact]
     public async Task A_worker_stopped_mid_step_is_survived_with_the_weights_of_a_run_that_never_failed()
@@ -59,10 +48,7 @@ public class RecoveryTests(ITestOutputHelper output)
         await using var a = await StartWorker();
         await using var b = await StartWorker();
         // d is slow enough (20 ms a pass, 6 passes a step) that stopping it 50 ms into a step stops it mid-step.
-        await using var d = await StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
-        {
-            Listen = new Uri("http://127.0.0.1:0"), Token = Token, ComputeDelay = TimeSpan.FromMilliseconds(20), ConfigureLogging = _ => { },
-        });
+        await using var d = await StartWorker(computeDelay: TimeSpan.FromMilliseconds(20));
         var problem = Problem(BatchSize);
         var layout = PipelineLayout.From(problem, Shapes[Shape], 4);
         var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
@@ -208,10 +194,7 @@ public class RecoveryTests(ITestOutputHelper output)
                 // d stops after step 1 (the next step finds it dead) and comes back on its address after step 3.
                 if (step == 1 && done.Count == 2) d.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 if (step == 3 && restarted is null)
-                    restarted = StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
-                    {
-                        Listen = new Uri($"http://127.0.0.1:{port}"), Token = Token, ConfigureLogging = _ => { },
-                    }).GetAwaiter().GetResult();
+                    restarted = StartWorker(port: port).GetAwaiter().GetResult();
             });
             foreach (var line in log.Lines) output.WriteLine(line);
 
@@ -256,10 +239,7 @@ public class RecoveryTests(ITestOutputHelper output)
                 // d stops after step 0 and is back on its address once the trainer has dropped it.
                 if (step == 0 && !trainer.DeadNodes.Contains("d")) d.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 if (step == 1 && restarted is null && trainer.DeadNodes.Contains("d"))
-                    restarted = StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
-                    {
-                        Listen = new Uri($"http://127.0.0.1:{port}"), Token = Token, ConfigureLogging = _ => { },
-                    }).GetAwaiter().GetResult();
+                    restarted = StartWorker(port: port).GetAwaiter().GetResult();
             });
             foreach (var line in log.Lines) output.WriteLine(line);
             var kept = Assert.Single(trainer.Decisions, x => x.Kind == DecisionKind.KeptPlan);
