@@ -28,12 +28,19 @@ internal sealed class PeerLink(StageClient client, Peer peer)
         }
         catch (RpcException e)
         {
-            throw new RpcException(new Status(e.StatusCode,
-                $"sending the {(gradient ? "gradient" : "output")} of micro-batch {frame.Header.MicroBatch} to stage {peer.Stage} on worker {client.Address}: {e.Status.Detail}"));
+            throw new RpcException(new Status(e.StatusCode, $"{Sending(frame, gradient)}: {e.Status.Detail}"));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Security.Authentication.AuthenticationException)
+        {
+            // The connection itself failed (e.g. the neighbour's TLS handshake refused this worker's certificate).
+            throw new RpcException(new Status(StatusCode.Unavailable, $"{Sending(frame, gradient)}: {e.Message}"));
         }
         if (peer.Emulate) await clock.WaitUntilAsync(ModeledSeconds(frame.Payload.LongLength), cancellation).ConfigureAwait(false);
         return (frame.Payload.LongLength, clock.Now);
     }
+
+    private string Sending(TensorFrame frame, bool gradient) =>
+        $"sending the {(gradient ? "gradient" : "output")} of micro-batch {frame.Header.MicroBatch} to stage {peer.Stage} on worker {client.Address}";
 
     /// <summary>The hops' modeled time for a frame of <paramref name="bytes"/>: each hop holds it for its bits over the bandwidth plus the latency.</summary>
     public double ModeledSeconds(long bytes) => peer.Hops.Sum(h => bytes * 8.0 / h.BitsPerSecond + h.LatencySeconds);

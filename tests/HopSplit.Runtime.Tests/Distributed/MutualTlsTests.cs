@@ -48,6 +48,37 @@ public sealed class MutualTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task With_direct_routing_workers_reach_each_other_over_tls_with_their_own_client_certificate()
+    {
+        // One worker hosting both segments sends to itself over TLS, as a client of its own server.
+        await using var worker = await StartTlsWorker(peerClient: new StageClientOptions { ClientCertificate = _client, ServerCertificateAuthority = _authority });
+        var layout = PipelineLayout.From(Problem(8), Shapes[Shape], 4);
+        using var distributed = await DistributedTrainer.ConnectAsync(layout, TlsOptions(worker.Address, _client) with { Routing = FrameRouting.Direct });
+        using var reference = Model(seed: 21, ScalarType.Float64);
+        using var inProcess = PipelineTrainer.Create(reference, layout, Options(ScheduleKind.GPipe));
+        var (x, y) = Batch(8, seed: 600, ScalarType.Float64);
+        using (x)
+        using (y)
+        {
+            var step = await distributed.StepAsync(x, y);
+            Assert.Equal(inProcess.Step(x, y).Loss, step.Loss, 1e-12);
+            Assert.Equal(2 * 2, step.Transfers.Count);
+        }
+        AssertSameWeights(WeightsOf(reference), WeightsOf(await distributed.GetWeightsAsync()), relative: 1e-9);
+
+        // A worker without a client certificate is refused by its neighbour in the handshake: the step fails naming the send.
+        await using var bare = await StartTlsWorker(peerClient: new StageClientOptions { ServerCertificateAuthority = _authority });
+        using var refused = await DistributedTrainer.ConnectAsync(layout, TlsOptions(bare.Address, _client) with { Routing = FrameRouting.Direct });
+        var (x2, y2) = Batch(8, seed: 601, ScalarType.Float64);
+        using (x2)
+        using (y2)
+        {
+            var error = await Assert.ThrowsAsync<DistributedStageException>(() => refused.StepAsync(x2, y2));
+            Assert.True(error.Message.Contains("sending the output of micro-batch 0 to stage 2"), error.Message);
+        }
+    }
+
+    [Fact]
     public async Task A_coordinator_without_a_certificate_or_with_another_cas_is_refused()
     {
         var log = new CapturedLog();
@@ -88,9 +119,9 @@ public sealed class MutualTlsTests : IDisposable
         Assert.Equal("the listen address https://127.0.0.1:0/ is https: give the worker's certificate (StageWorkerHostOptions.Certificate) or listen on http://", error.Message);
     }
 
-    Task<StageWorkerHost> StartTlsWorker(CapturedLog? log = null) => StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
+    Task<StageWorkerHost> StartTlsWorker(CapturedLog? log = null, StageClientOptions? peerClient = null) => StageWorkerHost.StartAsync(SmallCnnFactory, new StageWorkerHostOptions
     {
-        Listen = new Uri("https://127.0.0.1:0"), Token = Token, Certificate = _server, ClientCertificateAuthority = _authority,
+        Listen = new Uri("https://127.0.0.1:0"), Token = Token, Certificate = _server, ClientCertificateAuthority = _authority, PeerClient = peerClient,
         ConfigureLogging = logging => { if (log is not null) logging.AddProvider(log); },
     });
 
