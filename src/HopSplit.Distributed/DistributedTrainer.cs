@@ -261,7 +261,7 @@ public sealed class DistributedTrainer : IDisposable
                 var modeled = Layout.ModeledTime(stage, run.Sizes[m]);
                 if (task.Direction == TaskDirection.Forward)
                 {
-                    var input = k == 0 ? run.Inputs[m] : Request(await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Forward);
+                    var input = k == 0 ? Paced(run.Inputs[m], modeled.Forward) : Request(await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Forward);
                     var start = timeline.Now;
                     var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
                     run.ComputeSeconds[k] += output.Header.ComputeSeconds;
@@ -271,7 +271,7 @@ public sealed class DistributedTrainer : IDisposable
                 }
                 else
                 {
-                    var gradient = last ? Labelled(run.Labels[m], modeled.Backward) : Request(await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Backward);
+                    var gradient = last ? Paced(run.Labels[m], modeled.Backward) : Request(await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Backward);
                     var start = timeline.Now;
                     var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
                     await PaceAsync(timeline, stage, task, start, modeled.Backward, inputGradient.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
@@ -304,12 +304,13 @@ public sealed class DistributedTrainer : IDisposable
         return request;
     }
 
-    private TensorFrame Labelled(TensorFrame labels, double modeledSeconds)
+    /// <summary>The coordinator's own frames (inputs, labels): direct with emulation, they carry the pass's modeled time for the worker to wait out.</summary>
+    private TensorFrame Paced(TensorFrame frame, double modeledSeconds)
     {
-        if (!(Direct && Emulate)) return labels;
-        var header = labels.Header.Clone();
+        if (!(Direct && Emulate)) return frame;
+        var header = frame.Header.Clone();
         header.ModeledSeconds = modeledSeconds;
-        return labels with { Header = header };
+        return frame with { Header = header };
     }
 
     /// <summary>Direct routing: keeps what segment <paramref name="from"/>'s worker measured sending its result to <paramref name="to"/>'s.</summary>

@@ -15,8 +15,10 @@ namespace HopSplit.Distributed.Recovery;
 /// workers, checkpoints the whole model's state (parameters and momentum) every few steps, and when a worker stops
 /// answering it drops that node and its links, re-plans on the survivors, restores every new segment from the last
 /// checkpoint and replays the steps after it with the same batches: the final weights are those of a run that never
-/// failed. With <see cref="ResilientTrainerOptions.Drift"/> it also re-plans when measured node speeds stay far from the
-/// plan's. Every decision is logged and kept in <see cref="Decisions"/>.
+/// failed. Dead nodes' workers that answer again are taken back when a plan with them is better by the margin
+/// (<see cref="ResilientTrainerOptions.RejoinEvery"/>). With <see cref="ResilientTrainerOptions.Drift"/> it also re-plans
+/// when measured node speeds (and, with direct routing, link bandwidths) stay far from the plan's. Every decision is
+/// logged and kept in <see cref="Decisions"/>.
 /// </summary>
 public sealed class ResilientTrainer : IDisposable
 {

@@ -107,4 +107,15 @@ public class DistributedEquivalenceTests(ITestOutputHelper output)
         var error = await Assert.ThrowsAsync<ArgumentException>(() => DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe)));
         Assert.Contains("no worker for node b, d", error.Message);
     }
+
+    [Fact]
+    public async Task Emulated_links_other_than_the_plans_need_direct_routing_and_emulation()
+    {
+        var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
+        var nowhere = new Uri("http://127.0.0.1:1");
+        var workers = new Dictionary<string, Uri> { ["a"] = nowhere, ["b"] = nowhere, ["d"] = nowhere };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DistributedTrainer.ConnectAsync(layout,
+            Options(workers, ScheduleKind.GPipe) with { EmulatedLinks = [new NetworkLink("a", "b", 1e6, 0)], Routing = FrameRouting.Direct }));
+        Assert.Equal("EmulatedLinks is used by the workers' link emulation: set Routing = Direct and Emulation = Modeled, or leave EmulatedLinks null", error.Message);
+    }
 }
