@@ -40,7 +40,7 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
         var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
         if (frame.IsEmpty) throw FrameRules.Invalid("dtype: a delivered frame carries a tensor");
         var segment = state.Segment(frame.Header.Stage);
-        segment.Inbox.Put(frame, segment.Stage, segment.CurrentStep);
+        segment.Inbox.Put(frame, segment.Stage, segment.CurrentStep, fromNeighbour: frame.Header.Gradient ? segment.Next is not null : segment.Previous is not null);
         return new DeliverReply();
     });
 

@@ -12,12 +12,17 @@ internal sealed class PeerInbox
 {
     private readonly ConcurrentDictionary<(long Step, int MicroBatch, bool Gradient), TensorFrame> _frames = new();
 
-    /// <summary>Keeps a delivered frame for the segment at <paramref name="currentStep"/>; a frame of another step or a second copy is refused.</summary>
-    public void Put(TensorFrame frame, int stage, long currentStep)
+    /// <summary>
+    /// Keeps a delivered frame for the segment at <paramref name="currentStep"/>; a frame of another step, a second copy, or
+    /// a kind of frame the segment has no neighbour to receive from (<paramref name="fromNeighbour"/> false) is refused.
+    /// </summary>
+    public void Put(TensorFrame frame, int stage, long currentStep, bool fromNeighbour)
     {
         var header = frame.Header;
         FrameRules.CheckAddress(header);
         if (header.Step != currentStep) throw FrameRules.Invalid($"step: stage {stage} is at step {currentStep}, the delivered frame is for step {header.Step}");
+        if (!fromNeighbour)
+            throw FrameRules.Invalid($"gradient: stage {stage} takes no delivered {What(header.Gradient)}s: it has no {(header.Gradient ? "next" : "previous")} worker sending to it (relayed routing, or the pipeline's {(header.Gradient ? "last" : "first")} segment)");
         if (!_frames.TryAdd((header.Step, header.MicroBatch, header.Gradient), frame))
             throw FrameRules.Invalid($"micro_batch: the {What(header.Gradient)} of micro-batch {header.MicroBatch} of step {header.Step} was already delivered to stage {stage}");
     }
