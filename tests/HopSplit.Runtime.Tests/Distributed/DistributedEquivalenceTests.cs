@@ -87,16 +87,7 @@ public class DistributedEquivalenceTests(ITestOutputHelper output)
         var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
         var workers = new Dictionary<string, Uri> { ["a"] = worker.Address, ["b"] = worker.Address, ["d"] = worker.Address };
         using var distributed = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe) with { Routing = routing });
-        using var reference = Model(seed: 21, ScalarType.Float64);
-        using var inProcess = PipelineTrainer.Create(reference, layout, Options(ScheduleKind.GPipe));
-        var (x, y) = Batch(BatchSize, seed: 500, ScalarType.Float64);
-        using (x)
-        using (y)
-        {
-            inProcess.Step(x, y);
-            await distributed.StepAsync(x, y);
-        }
-        AssertSameWeights(WeightsOf(reference), WeightsOf(await distributed.GetWeightsAsync()), relative: 1e-9);
+        await FirstStepMatchesInProcessAsync(distributed, ScheduleKind.GPipe, batchSeed: 500);
     }
 
     [Fact]

@@ -55,6 +55,28 @@ internal static class DistributedFixtures
         return WeightsOf(model);
     }
 
+    /// <summary>
+    /// Steps <paramref name="distributed"/> (at step 0) and a fresh in-process trainer (seed 21, float64) on the same layout with
+    /// one batch of <paramref name="batchSeed"/>; asserts the losses (1e-12) and weights (relative 1e-9) agree. Returns the distributed step.
+    /// </summary>
+    public static async Task<DistributedStepResult> FirstStepMatchesInProcessAsync(DistributedTrainer distributed, ScheduleKind schedule, int batchSeed)
+    {
+        var layout = distributed.Layout;
+        using var reference = PipelineFixtures.Model(seed: 21, ScalarType.Float64);
+        using var inProcess = PipelineTrainer.Create(reference, layout, PipelineFixtures.Options(schedule));
+        var (x, y) = PipelineFixtures.Batch(layout.Problem.BatchSize, batchSeed, ScalarType.Float64);
+        DistributedStepResult actual;
+        using (x)
+        using (y)
+        {
+            var expected = inProcess.Step(x, y);
+            actual = await distributed.StepAsync(x, y);
+            Assert.Equal(expected.Loss, actual.Loss, 1e-12);
+        }
+        AssertSameWeights(WeightsOf(reference), WeightsOf(await distributed.GetWeightsAsync()), relative: 1e-9);
+        return actual;
+    }
+
     /// <summary>The parameters of a model by (layer index, name in the layer), as doubles.</summary>
     public static Dictionary<(int Layer, string Name), double[]> WeightsOf(ISplitModel model)
     {

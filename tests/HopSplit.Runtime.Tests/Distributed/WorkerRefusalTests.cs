@@ -97,16 +97,7 @@ public class WorkerRefusalTests
         AssertSameWeights(before, WeightsOf(await trainer.GetWeightsAsync()), relative: 0);
 
         // The worker keeps serving, and the refused frame left nothing behind: a step trains as if it never came.
-        using var reference = Model(seed: 21, ScalarType.Float64);
-        using var inProcess = PipelineTrainer.Create(reference, layout, Options(ScheduleKind.GPipe));
-        var (x, y) = Batch(BatchSize, seed: 700, ScalarType.Float64);
-        using (x)
-        using (y)
-        {
-            inProcess.Step(x, y);
-            await trainer.StepAsync(x, y);
-        }
-        AssertSameWeights(WeightsOf(reference), WeightsOf(await trainer.GetWeightsAsync()), relative: 1e-9);
+        await FirstStepMatchesInProcessAsync(trainer, ScheduleKind.GPipe, batchSeed: 700);
     }
 
     [Fact]
