@@ -66,4 +66,21 @@ public class DigitsDistributedCommandTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void The_coordinator_refuses_a_negative_rejoin_interval()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"token-{Guid.NewGuid():N}");
+        File.WriteAllText(file, DistributedFixtures.Token.Value);
+        try
+        {
+            var (code, error) = Run("train-remote", "--workers", "sensor=http://127.0.0.1:1", "--token-file", file, "--rejoin-every", "-1", "--routing", "direct");
+            Assert.Equal(DigitsApp.InvalidInput, code);
+            Assert.Equal("error: --rejoin-every -1 must be 0 (never) or a number of steps", error.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
