@@ -15,7 +15,8 @@ namespace HopSplit.Distributed;
 /// The coordinator of pipelined split learning over gRPC: assigns every compute segment of a plan to its
 /// node's worker, then runs each training step in the schedule's order. The coordinator holds the data and
 /// relays each frame from one segment's worker to the next (with <see cref="NetworkEmulation.Modeled"/>, through
-/// the plan's emulated links and paced to its nodes' speeds; see <see cref="LinkEmulator"/>); the last segment
+/// the plan's emulated links and paced to its nodes' speeds; see <see cref="LinkEmulator"/>), or, with
+/// <see cref="FrameRouting.Direct"/>, lets the workers send frames to each other and measure the sends; the last segment
 /// computes the loss of every micro-batch, weighted by its share of the mini-batch as the in-process
 /// <see cref="PipelineTrainer"/> does, so both give the same weights.
 /// </summary>
