@@ -24,5 +24,11 @@ if (args.Length > 0 && args[0] == "profile")
         args.Length > 4 ? Enum.Parse<SolveProfile.Mode>(args[4]) : SolveProfile.Mode.Fixed);
     return 0;
 }
+if (args.Length > 0 && args[0] == "generator-quick")
+{
+    // generator-quick [runs]: the generator benchmarks' cases, this build and HOPSPLIT_BASELINE_GENERATORS alternately.
+    GeneratorTiming.Print(Console.Out, args.Length > 1 ? int.Parse(args[1]) : 21);
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);
 return 0;
