@@ -20,6 +20,8 @@ public class SyntacticReadingTests
         foreach (var field in typeof(ModelSources).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name is not ("Usings" or "BasicBlock")))
             data.Add(field.Name, (string)field.GetRawConstantValue()!);
         data.Add("Tiny", ProfileSources.Tiny);
+        data.Add("AttributesPlain", SyntacticAttributeReadingTests.Plain);
+        data.Add("AttributesUnsure", SyntacticAttributeReadingTests.Unsure);
         data.Add("Arguments", ModelSources.Usings + """
             namespace Demo;
             public static class Sizes { public const int Hidden = 64; public const bool Bias = false; public const double P = 0.5; }
@@ -88,8 +90,12 @@ public class SyntacticReadingTests
         foreach (var model in models)
         {
             var fast = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default));
-            var bound = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false));
+            var bound = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false, readAttributesSyntactically: false));
+            var factoriesOnly = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readAttributesSyntactically: false));
+            var attributesOnly = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false));
             Assert.True(bound.SequenceEqual(fast), $"{name}.{model.Name}:\nbinding:\n{string.Join("\n", bound)}\nsyntax:\n{string.Join("\n", fast)}");
+            Assert.True(bound.SequenceEqual(factoriesOnly), $"{name}.{model.Name}: factories read from syntax differ");
+            Assert.True(bound.SequenceEqual(attributesOnly), $"{name}.{model.Name}: attributes read from syntax differ");
         }
     }
 

@@ -94,7 +94,7 @@ internal static partial class ModelReader
     /// modules with different costs, or some assign it and some do not, the layer has no costs (HS0010).
     /// </summary>
     private static LayerReading? ReadAssignedLayer(ISymbol member, long[]? input, ModelConstructors constructors,
-        Func<SyntaxTree, SemanticModel?> semanticModel, List<ModelIssue> issues, CancellationToken ct)
+        Func<SyntaxTree, SemanticModel?> semanticModel, LayerMarksReader marks, List<ModelIssue> issues, CancellationToken ct)
     {
         if (constructors.Skipped) return null;
         var declaredAt = member.Locations.FirstOrDefault();
@@ -117,7 +117,7 @@ internal static partial class ModelReader
                 continue;
             }
             var where = assignment.Value.Syntax.GetLocation();
-            var context = new BlockContext(semanticModel, ct);
+            var context = new BlockContext(semanticModel, marks, ct);
             var result = Analyse(member, where, issues, () => AnalyseModule(assignment.Value, input, assignment.Env, context, 0, where));
             if (result is null) return null; // the issue says why (none when a tree had no semantic model)
             results.Add((entry.Signature, result, where));

@@ -48,9 +48,12 @@ internal static partial class ModelReader
     /// nothing) uses it; the analyzer does not.</param>
     /// <param name="readSyntactically">Read plain <c>nn.Factory(constants)</c> initializers without binding them
     /// (<see cref="SyntacticFactoryReader"/>); off only in the tests that compare both ways.</param>
+    /// <param name="readAttributesSyntactically">Read [Layer] and [LayerCost] from the members' syntax when it is
+    /// unambiguous (<see cref="SyntacticAttributeReader"/>); off only in the tests that compare both ways.</param>
     public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
-        bool shareIdenticalInitializers = false, bool readSyntactically = true)
+        bool shareIdenticalInitializers = false, bool readSyntactically = true, bool readAttributesSyntactically = true)
     {
+        var marks = new LayerMarksReader(readAttributesSyntactically ? new SyntacticAttributeReader(semanticModel, ct) : null);
         var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
         var readers = readSyntactically ? new Dictionary<SyntaxTree, SyntacticFactoryReader>() : null;
         var issues = new List<ModelIssue>();
@@ -77,7 +80,7 @@ internal static partial class ModelReader
             }
         }
 
-        var members = LayerMembers(type);
+        var members = LayerMembers(type, marks);
 
         var layers = new List<LayerReading>();
         var shape = input;
@@ -86,7 +89,7 @@ internal static partial class ModelReader
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, Constructors, shared, readers, issues, ct);
+            var layer = ReadLayer(member, marks, shape, semanticModel, Constructors, shared, readers, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -140,13 +143,16 @@ internal static partial class ModelReader
         return dims;
     }
 
-    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
+    private static LayerReading? ReadLayer(ISymbol member, LayerMarksReader marks, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
         Func<ModelConstructors> constructors, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared,
         Dictionary<SyntaxTree, SyntacticFactoryReader>? readers, List<ModelIssue> issues, CancellationToken ct)
     {
-        var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
-        var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
-        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues, ct);
+        // Bound only when [LayerCost] is there (or its reading was unsure and bound them already).
+        if (marks.Read(member).HasCost && member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute)) is { } cost)
+        {
+            var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+            return ReadLayerCost(member, declared, cost, input, issues, ct);
+        }
 
         var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
         var initializer = syntax switch
@@ -172,7 +178,7 @@ internal static partial class ModelReader
         else if (initializer is null)
         {
             // Not initialized where declared: the model's constructors may assign it.
-            return ReadAssignedLayer(member, input, constructors(), semanticModel, issues, ct);
+            return ReadAssignedLayer(member, input, constructors(), semanticModel, marks, issues, ct);
         }
         else
         {
@@ -188,7 +194,7 @@ internal static partial class ModelReader
                 if (!shared.TryGetValue(key, out operation)) shared[key] = operation = model.GetOperation(initializer, ct);
             }
         }
-        var context = new BlockContext(semanticModel, ct);
+        var context = new BlockContext(semanticModel, marks, ct);
         var result = Analyse(member, where, issues, () => call is not null ? AnalyseCall(call, input) : AnalyseModule(operation, input, Env.Empty, context, 0, where));
         return result is null ? null : Reading(member, input, result, where);
     }
@@ -230,14 +236,29 @@ internal static partial class ModelReader
     }
 
     /// <summary>The [Layer] members of a model or block, in chain order: (Order, declaration order).</summary>
-    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
+    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) => LayerMembers(type, new LayerMarksReader(null));
+
+    private static List<ISymbol> LayerMembers(INamedTypeSymbol type, LayerMarksReader marks) =>
         type.GetMembers()
-            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
-            .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
-            .OrderBy(x => x.Layer!.Named("Order")?.Value is int o ? o : 0)
+            .Where(m => m is IFieldSymbol or IPropertySymbol)
+            .Select((m, i) => (Member: m, Index: i, Marks: marks.Read(m)))
+            .Where(x => x.Marks.IsLayer)
+            .OrderBy(x => x.Marks.Order)
             .ThenBy(x => x.Index)
             .Select(x => x.Member)
             .ToList();
+
+    /// <summary>Each member's <see cref="LayerMarks"/>, read once: from syntax when a reader is given and sure, else bound.</summary>
+    private sealed class LayerMarksReader(SyntacticAttributeReader? syntactic)
+    {
+        private readonly Dictionary<ISymbol, LayerMarks> read = new(SymbolEqualityComparer.Default);
+
+        public LayerMarks Read(ISymbol member)
+        {
+            if (read.TryGetValue(member, out var marks)) return marks;
+            return read[member] = syntactic?.Read(member) ?? SyntacticAttributeReader.FromAttributes(member);
+        }
+    }
 
     /// <summary>A module expression's costs: Out is null when the input shape is unknown.</summary>
     private sealed record Analysed(string Kind, long[]? Out, double Parameters, double Flops);
@@ -252,7 +273,7 @@ internal static partial class ModelReader
     /// <summary>A tree without a semantic model: the reading is incomplete, silently.</summary>
     private sealed class SkipReading : Exception { }
 
-    private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, CancellationToken Ct);
+    private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, LayerMarksReader Marks, CancellationToken Ct);
 
     /// <summary>Values of a [LayerBlock] constructor's parameters (folded from the outer <c>new</c>).</summary>
     private sealed class Env
@@ -418,7 +439,7 @@ internal static partial class ModelReader
         var attribute = block.GetAttributes().First(a => a.Is(LayerBlockAttribute));
         var shortcutName = attribute.Named("Shortcut")?.Value as string;
         var residual = attribute.Named("Residual")?.Value is true || shortcutName is not null;
-        var members = LayerMembers(block);
+        var members = LayerMembers(block, context.Marks);
         if (shortcutName is not null && !members.Any(m => m.Name == shortcutName))
             throw new LocatedProblem(new LayerProblem(LayerProblemKind.Invalid, $"[LayerBlock] {block.Name}: Shortcut '{shortcutName}' is not one of its [Layer] members"), creation.Syntax.GetLocation());
         if (members.Count(m => m.Name != shortcutName) == 0)
@@ -446,7 +467,7 @@ internal static partial class ModelReader
         Analysed? shortcut = null;
         foreach (var member in members)
         {
-            if (member.GetAttributes().Any(a => a.Is(LayerCostAttribute)))
+            if (context.Marks.Read(member).HasCost)
                 throw Unsupported($"[LayerCost] on [Layer] {member.Name} of [LayerBlock] {block.Name} is not supported", creation, where);
             if (member.Name == shortcutName)
             {
