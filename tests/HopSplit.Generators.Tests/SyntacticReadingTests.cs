@@ -99,6 +99,51 @@ public class SyntacticReadingTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Member_types_read_without_binding_are_the_bound_types(string name, string source)
+    {
+        var compilation = GeneratorHarness.Compile(source);
+        var members = compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type).OfType<INamedTypeSymbol>()
+            .SelectMany(t => t.GetMembers()).Where(m => m is IFieldSymbol or IPropertySymbol && !m.IsImplicitlyDeclared).ToList();
+        var reader = new SyntacticTypeReader(t => compilation.GetSemanticModel(t), default);
+        foreach (var member in members)
+        {
+            var bound = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+            var (type, maybeNull) = reader.Read(member);
+            Assert.True(SymbolEqualityComparer.Default.Equals(bound, type), $"{name}: {member.ContainingType.Name}.{member.Name}: bound {bound}, read {type}");
+            Assert.Equal(bound?.NullableAnnotation == NullableAnnotation.Annotated, maybeNull);
+        }
+        Assert.True(reader.Bound < members.Count || members.Count == 0, $"{name}: every member type was bound");
+    }
+
+    [Fact]
+    public void Member_types_that_could_mean_something_else_are_bound()
+    {
+        var compilation = GeneratorHarness.Compile(ModelSources.Usings + """
+            namespace Demo;
+            using L = TorchSharp.Modules.Linear;
+            public sealed class ReLU { }
+            public sealed class Holder<T> { [Layer] readonly T t = default!; }
+            public sealed partial class Types
+            {
+                [Layer] readonly Linear plain = nn.Linear(1, 1);
+                [Layer] readonly ReLU mine = new();
+                [Layer] readonly L aliased = nn.Linear(1, 1);
+                [Layer] readonly Linear? nullable = null;
+                [Layer] readonly TorchSharp.Modules.Linear qualified = nn.Linear(1, 1);
+                [Layer] readonly int number = 1;
+            }
+            """);
+        var type = compilation.GetTypeByMetadataName("Demo.Types")!;
+        var reader = new SyntacticTypeReader(t => compilation.GetSemanticModel(t), default);
+        var read = type.GetMembers().OfType<IFieldSymbol>().ToDictionary(f => f.Name, f => reader.Read(f));
+        Assert.Equal("Demo.ReLU", read["mine"].Type!.ToDisplayString()); // the closer type wins, as binding decides
+        Assert.True(read["nullable"].MaybeNull);
+        Assert.False(read["plain"].MaybeNull);
+        Assert.Equal(4, reader.Bound); // aliased, nullable, qualified, number
+    }
+
     private static List<string> Describe(ModelReading reading) =>
         reading.Layers.Select(l => $"{l.Name} {l.Kind} {Shape(l.In)}->{Shape(l.Out)} p={l.Parameters:R} f={l.ForwardFlops:R} b={l.BackwardFlops:R} {l.Source} @{l.Location?.SourceSpan}")
             .Concat(reading.Issues.Select(i => $"{i.Descriptor.Id} @{i.Location?.SourceSpan}: {string.Join(" | ", i.Args)}"))
