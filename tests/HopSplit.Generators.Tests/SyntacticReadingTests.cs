@@ -37,6 +37,7 @@ public class SyntacticReadingTests
                 [Layer] readonly MaxPool2d pool = nn.MaxPool2d(2, 2);
                 [Layer] readonly AvgPool2d avg = nn.AvgPool2d((3, 3), stride: 1, padding: (1, 1), ceil_mode: true);
                 [Layer] readonly Dropout drop = nn.Dropout(Sizes.P);
+                [Layer] readonly Dropout drop2 = nn.Dropout(+0.25, inplace: (1 < 2) & !(2 > 3) ^ true | 7 % 4 - 3 != 0);
                 [Layer] readonly Flatten flat = nn.Flatten();
                 [Layer] readonly Sequential head = nn.Sequential(("fc", nn.Linear(8 * 15 * 15, Sizes.Hidden % 60 + (-2) * -1)), ("act", nn.Tanh()));
                 [Layer] readonly Sequential tail = nn.Sequential(nn.Linear(6, 3, false), nn.Softmax(-1));
@@ -194,6 +195,7 @@ public class SyntacticReadingTests
     [InlineData("nn.AdaptiveAvgPool2d((1, 1))", "AdaptiveAvgPool2d")]
     [InlineData("nn.Flatten()", "Flatten")]
     [InlineData("nn.Dropout(p: 0.25)", "Dropout")]
+    [InlineData("nn.Dropout(+0.25, inplace: (1 < 2) & !(2 > 3) ^ true | 7 % 4 - 3 != 0)", "Dropout")]
     [InlineData("nn.LayerNorm(128)", "LayerNorm")]
     [InlineData("nn.BatchNorm1d(64)", "BatchNorm1d")]
     [InlineData("nn.BatchNorm2d(64)", "BatchNorm2d")]

@@ -572,17 +572,7 @@ internal static partial class ModelReader
         {
             if (operation is null) return Folded.NotConstant;
             if (operation is IFieldReferenceOperation { Field: { ContainingType.TypeKind: TypeKind.Enum } field }) return field.Name;
-            if (operation.ConstantValue.HasValue)
-            {
-                return operation.ConstantValue.Value switch
-                {
-                    null => Folded.Null,
-                    bool b => b,
-                    int or long or short or byte or sbyte or ushort or uint => Convert.ToInt64(operation.ConstantValue.Value, CultureInfo.InvariantCulture),
-                    double or float or decimal => Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture),
-                    _ => Folded.NotConstant,
-                };
-            }
+            if (operation.ConstantValue.HasValue) return ConstantFolding.Value(operation.ConstantValue.Value);
             switch (operation)
             {
                 case IConversionOperation conversion:
@@ -601,54 +591,13 @@ internal static partial class ModelReader
                     operation = condition ? conditional.WhenTrue : conditional.WhenFalse;
                     continue;
                 case IUnaryOperation unary:
-                    return (unary.OperatorKind, Fold(unary.Operand, env)) switch
-                    {
-                        (UnaryOperatorKind.Minus, long l) => checked(-l),
-                        (UnaryOperatorKind.Plus, long l) => l,
-                        (UnaryOperatorKind.Not, bool b) => !b,
-                        _ => Folded.NotConstant,
-                    };
+                    return ConstantFolding.Unary(unary.OperatorKind, Fold(unary.Operand, env));
                 case IBinaryOperation binary:
-                    return Binary(binary.OperatorKind, Fold(binary.LeftOperand, env), Fold(binary.RightOperand, env));
+                    return ConstantFolding.Binary(binary.OperatorKind, Fold(binary.LeftOperand, env), Fold(binary.RightOperand, env));
                 default:
                     return Folded.NotConstant;
             }
         }
-    }
-
-    private static object? Binary(BinaryOperatorKind op, object? left, object? right)
-    {
-        if (left is long a && right is long b)
-        {
-            return op switch
-            {
-                BinaryOperatorKind.Add => checked(a + b),
-                BinaryOperatorKind.Subtract => checked(a - b),
-                BinaryOperatorKind.Multiply => checked(a * b),
-                BinaryOperatorKind.Divide when b != 0 => a / b,
-                BinaryOperatorKind.Remainder when b != 0 => a % b,
-                BinaryOperatorKind.Equals => a == b,
-                BinaryOperatorKind.NotEquals => a != b,
-                BinaryOperatorKind.LessThan => a < b,
-                BinaryOperatorKind.LessThanOrEqual => a <= b,
-                BinaryOperatorKind.GreaterThan => a > b,
-                BinaryOperatorKind.GreaterThanOrEqual => a >= b,
-                _ => Folded.NotConstant,
-            };
-        }
-        if (left is bool x && right is bool y)
-        {
-            return op switch
-            {
-                BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And => x && y,
-                BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.Or => x || y,
-                BinaryOperatorKind.Equals => x == y,
-                BinaryOperatorKind.NotEquals => x != y,
-                BinaryOperatorKind.ExclusiveOr => x ^ y,
-                _ => Folded.NotConstant,
-            };
-        }
-        return Folded.NotConstant;
     }
 
     private static object? Longs(IEnumerable<IOperation> elements, Env env)
