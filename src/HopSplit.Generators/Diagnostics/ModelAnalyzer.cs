@@ -90,6 +90,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (issue.Location is not { IsInSource: true } location) continue;
             if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
             var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name, metadataName) : null;
+            // HS0010: what each constructor assigns, for the code fix that states one of them with [LayerCost].
+            if (issue.Properties is { } extra) properties = (properties ?? ImmutableDictionary<string, string?>.Empty).SetItems(extra);
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
         if (profile is null) return;

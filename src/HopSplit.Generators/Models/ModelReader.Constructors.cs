@@ -138,7 +138,9 @@ internal static partial class ModelReader
             {
                 member.Name, member.ContainingType.Name,
                 $"{Describe(first.Result)} in constructor {first.Signature} but {Describe(other.Result)} in {other.Signature}",
-            }));
+            }, System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(ConstructorCosts.PropertyName, ConstructorCosts.Format(
+                results.Where(r => r.Result?.Out is not null)
+                    .Select(r => new ConstructorCosts(r.Signature, r.Result!.Kind, r.Result.Flops, r.Result.Parameters, r.Result.Out!))))));
             return null;
         }
         return Reading(member, input, first.Result!, first.Where);

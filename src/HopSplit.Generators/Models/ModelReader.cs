@@ -13,7 +13,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace HopSplit.Generators.Models;
 
 /// <summary>A problem found while reading a model, with where to report it.</summary>
-internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args);
+/// <param name="Properties">Extra diagnostic properties for a code fix (HS0010: <see cref="ConstructorCosts"/>).</param>
+internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args,
+    System.Collections.Immutable.ImmutableDictionary<string, string?>? Properties = null);
 
 /// <summary>One layer as read: costs when known (Out is null when the layer or its input is unknown).</summary>
 /// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
