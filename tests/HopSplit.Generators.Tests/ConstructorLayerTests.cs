@@ -144,4 +144,90 @@ public class ConstructorLayerTests
         var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("new(\"a\", 126, 252, 6, 66),", text);
     }
+
+    /// <summary>The analyzer's diagnostics on a model split over two files, as (id, file, text at the location).</summary>
+    private static List<(string Id, string File, string Text)> AnalyzeTwoFiles(string first, string second)
+    {
+        var sources = new[] { ModelSources.Usings + first, ModelSources.Usings + second };
+        return AnalyzerMarkup.Run(new Diagnostics.ModelAnalyzer(), sources)
+            .Select(d => (d.Id, d.Location.GetLineSpan().Path, d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)))
+            .OrderBy(d => d.Path, StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void The_analyzer_follows_a_this_call_into_another_file_of_the_partial_class()
+    {
+        // M() chains to M(long) in the other file: analysed with n = 4, it disagrees with M(bool) (HS0010 at the member),
+        // as the generator finds.
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(4) { }
+                public M(bool wide) { fc = nn.Linear(10, 8); }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n) { fc = nn.Linear(10, n); }
+            }
+            """);
+        Assert.Equal([("HS0010", "Input0.cs", "fc")], diagnostics);
+
+        // Agreeing constructors: nothing to report.
+        Assert.Empty(AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(8) { }
+                public M(bool wide) { fc = nn.Linear(10, 8); }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n) { fc = nn.Linear(10, n); }
+            }
+            """));
+    }
+
+    [Fact]
+    public void A_problem_in_a_chained_constructor_in_another_file_is_reported_there()
+    {
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(4, System.Environment.ProcessorCount > 2) { }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n, bool wide) { if (wide) fc = nn.Linear(10, n); else fc = nn.Linear(10, 2 * n); }
+            }
+            """);
+        Assert.Equal([("HS0001", "Input1.cs", "wide")], diagnostics);
+    }
+
+    [Fact]
+    public void The_analyzer_reads_a_layer_declared_in_another_file_of_the_partial_class()
+    {
+        // The shape does not chain: 8 outputs in this file, 6 inputs in the other (HS0002 at the argument there).
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 8);
+            }
+            """, """
+            public partial class M
+            {
+                [Layer] readonly Linear b = nn.Linear(6, 2);
+            }
+            """);
+        Assert.Equal("HS0002", Assert.Single(diagnostics).Id);
+        Assert.Equal("Input1.cs", diagnostics[0].File);
+    }
 }
