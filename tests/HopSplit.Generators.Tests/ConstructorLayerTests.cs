@@ -230,4 +230,48 @@ public class ConstructorLayerTests
         Assert.Equal("HS0002", Assert.Single(diagnostics).Id);
         Assert.Equal("Input1.cs", diagnostics[0].File);
     }
+
+    private const string ChainedBlock = """
+        [LayerBlock]
+        public sealed class Pair : nn.Module<Tensor, Tensor>
+        {
+            [Layer] readonly Linear up;
+            [Layer] readonly Linear down;
+            public Pair(long n) : this(n, 2 * n) { down = nn.Linear(2 * n, n, hasBias: false); }   // replaces the chained one's
+            private Pair(long n, long wide) : base("pair") { up = nn.Linear(n, wide); down = nn.Linear(wide, n); }
+            public override Tensor forward(Tensor x) => x;
+        }
+        """;
+
+    [Fact]
+    public void A_LayerBlock_constructor_that_chains_with_this_is_read_through_the_chain()
+    {
+        // Pair(10): up = Linear(10, 20) from the chained constructor (220 parameters), down = Linear(20, 10) without bias
+        // from its own body, which comes later and wins (200).
+        var spec = Spec(ChainedBlock + """
+            [SplitModel(10)]
+            public partial class M { [Layer] readonly Pair pair = new(10); }
+            """);
+        var layer = Assert.Single(spec.Layers);
+        Assert.Equal(("Pair", 420d), (layer.Kind, layer.Parameters));
+        Assert.Equal([10L], layer.OutputShape.ToArray());
+        Assert.Equal((2 * 10 * 20 + 20) + 2 * 20 * 10, layer.ForwardFlops); // a multiply-add is 2 FLOPs, plus the bias adds
+        Verify(ChainedBlock + "[SplitModel(10)] public partial class M { [Layer] readonly Pair pair = new(10); }");
+    }
+
+    [Fact]
+    public void A_non_constant_condition_in_a_chained_LayerBlock_constructor_is_reported_at_the_new()
+    {
+        Verify("""
+            [LayerBlock]
+            public sealed class Pick : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Module<Tensor, Tensor>? act;
+                public Pick() : this(System.Environment.ProcessorCount) { }
+                private Pick(int n) : base("pick") { if (n > 2) act = nn.ReLU(); else act = nn.Tanh(); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            [SplitModel(10)] public partial class M { [Layer] readonly Pick pick = {|HS0001:new()|}; }
+            """);
+    }
 }

@@ -61,8 +61,10 @@ internal static partial class ModelReader
     }
 
     /// <summary>The assignments of <paramref name="constructor"/>'s chain, outermost last (later ones win).</summary>
+    /// <param name="creation">For a [LayerBlock]: the model's <c>new Block(...)</c>, where a constructor condition that does
+    /// not fold is reported; null for the model's own constructors (reported at the condition).</param>
     private static void Collect(IMethodSymbol constructor, Env env, Dictionary<ISymbol, Assignment> assigned,
-        Func<SyntaxTree, SemanticModel?> semanticModel, int depth, CancellationToken ct)
+        Func<SyntaxTree, SemanticModel?> semanticModel, int depth, CancellationToken ct, IOperation? creation = null)
     {
         ct.ThrowIfCancellationRequested();
         var syntax = constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault();
@@ -81,9 +83,9 @@ internal static partial class ModelReader
             {
                 if (argument.Parameter is not null) values[argument.Parameter.OriginalDefinition] = Fold(argument.Value, env);
             }
-            Collect(target, new Env(values), assigned, semanticModel, depth + 1, ct);
+            Collect(target, new Env(values), assigned, semanticModel, depth + 1, ct, creation);
         }
-        CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, env, assigned, body, null);
+        CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, env, assigned, creation ?? body, null);
     }
 
     private static string Signature(IMethodSymbol constructor) =>

@@ -428,15 +428,9 @@ internal static partial class ModelReader
         }
         var inner = new Env(values);
 
+        // The constructor's assignments after those of the constructors it chains to with this(...), as for a model.
         var assigned = new Dictionary<ISymbol, Assignment>(SymbolEqualityComparer.Default);
-        foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.Ct)).OfType<ConstructorDeclarationSyntax>())
-        {
-            if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
-                throw Unsupported($"the constructor of [LayerBlock] {block.Name} calls another constructor (this(...))", creation, where);
-            var model = context.SemanticModel(syntax.SyntaxTree) ?? throw new SkipReading();
-            if (model.GetOperation(syntax, context.Ct) is IConstructorBodyOperation body)
-                CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, inner, assigned, creation, where);
-        }
+        Collect(constructor, inner, assigned, context.SemanticModel, 0, context.Ct, creation);
 
         var attribute = block.GetAttributes().First(a => a.Is(LayerBlockAttribute));
         var shortcutName = attribute.Named("Shortcut")?.Value as string;
@@ -447,9 +441,11 @@ internal static partial class ModelReader
         if (members.Count(m => m.Name != shortcutName) == 0)
             throw Unsupported($"[LayerBlock] {block.Name} has no [Layer] members", creation, where);
 
-        IOperation? ModuleOf(ISymbol member)
+        // The module and the parameter values it is analysed with (those of the constructor that assigns it: a chained
+        // one has its own); an initializer sees the constructor the outer new calls (primary constructor parameters).
+        (IOperation? Module, Env Env) ModuleOf(ISymbol member)
         {
-            if (assigned.TryGetValue(member, out var value)) return value.Value;
+            if (assigned.TryGetValue(member, out var value)) return (value.Value, value.Env);
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.Ct);
             var initializer = syntax switch
             {
@@ -457,11 +453,11 @@ internal static partial class ModelReader
                 PropertyDeclarationSyntax p => p.Initializer?.Value,
                 _ => null,
             };
-            if (initializer is null && member.Name == shortcutName) return null; // never assigned: the identity
+            if (initializer is null && member.Name == shortcutName) return (null, inner); // never assigned: the identity
             if (initializer is null)
                 throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} has no initializer and no assignment in the constructor", creation, where);
             var model = context.SemanticModel(initializer!.SyntaxTree) ?? throw new SkipReading();
-            return model.GetOperation(initializer, context.Ct);
+            return (model.GetOperation(initializer, context.Ct), inner);
         }
 
         var shape = input;
@@ -473,11 +469,12 @@ internal static partial class ModelReader
                 throw Unsupported($"[LayerCost] on [Layer] {member.Name} of [LayerBlock] {block.Name} is not supported", creation, where);
             if (member.Name == shortcutName)
             {
-                shortcut = ModuleOf(member) is { } module ? AnalyseModule(module, input, inner, context, depth + 1, where) : null;
+                shortcut = ModuleOf(member) is { Module: { } module } found ? AnalyseModule(module, input, found.Env, context, depth + 1, where) : null;
                 if (shortcut is not null) { parameters += shortcut.Parameters; flops += shortcut.Flops; }
                 continue;
             }
-            var analysed = AnalyseModule(ModuleOf(member), shape, inner, context, depth + 1, where)
+            var (memberModule, memberEnv) = ModuleOf(member);
+            var analysed = AnalyseModule(memberModule, shape, memberEnv, context, depth + 1, where)
                 ?? throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} is null (only its Shortcut may be)", creation, where);
             shape = analysed.Out;
             parameters += analysed.Parameters;
