@@ -22,9 +22,9 @@ namespace HopSplit.Generators.Diagnostics;
 /// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
 /// model without [Layer] members (HS0008).
 /// Runs on the declaration that carries [SplitModel] and reads the model as the generator does, in every file of the
-/// partial class (layers, constructors and the constructors they chain to with this(...)); a [LayerBlock] or a const
-/// declared in another class's file is not read here (the generator still reads it). A layer a profile covers is not
-/// unprofiled.
+/// partial class (layers, constructors and the constructors they chain to with this(...)); a [LayerBlock] class declared
+/// in another file is not read here (the layer that uses it is skipped silently; the generator still reads it). A layer
+/// a profile covers is not unprofiled.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
