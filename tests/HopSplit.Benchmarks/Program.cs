@@ -24,5 +24,10 @@ if (args.Length > 0 && args[0] == "profile")
         args.Length > 4 ? Enum.Parse<SolveProfile.Mode>(args[4]) : SolveProfile.Mode.Fixed);
     return 0;
 }
+if (args.Length > 0 && args[0] == "joint-detail")
+{
+    JointDetail.Print(Console.Out, int.Parse(args[1]), int.Parse(args[2]), Enum.Parse<NetworkFamily>(args[3]));
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(PlannerBenchmarks).Assembly).Run(args);
 return 0;

@@ -54,6 +54,8 @@ public static class SolveProfile
             _ => "no plan",
         };
         output.WriteLine($"{family} {layers}x{nodes} {mode}: solve min {totals[0]:0.0} ms, median {totals[Repeats / 2]:0.0} ms of {Repeats}, {allocated / 1e6:0.0} MB allocated, {outcome} runs={solver!.Statistics.ShortestPathRuns}");
+        if (result is JointResult { Steps: var steps })
+            output.WriteLine("steps (b: T): " + string.Join(", ", steps.Select(s => $"{s.SolvedFor}: {s.Latency:G6}")));
         output.WriteLine("kind        limit         cutoff        tracked  states     result        min ms");
         foreach (var t in fastest!)
             output.WriteLine($"{t.Kind,-11} {t.Limit,-13:G6} {t.Cutoff,-13:G6} {t.Tracked,7}  {t.States,-10} {t.Result,-13:G6} {t.Elapsed.TotalMilliseconds:0.00}");
