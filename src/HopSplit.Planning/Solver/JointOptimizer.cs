@@ -60,10 +60,13 @@ public static class JointOptimizer
     /// Exact joint optimum: for a fixed M every stage cost grows with b, so only the smallest b giving
     /// each M = ceil(B / b) can be optimal. Those b are solved best-first: ordered by a cheap lower
     /// bound on their T, each solved only for plans that beat the best T so far, and the search stops
-    /// when the next bound cannot beat it. The steps list the b whose solve found a better plan.
+    /// when the next bound cannot beat it. Each plan found is also scored at its own best b
+    /// (closed form), which sharpens the incumbent early. The steps list the b whose solve found a
+    /// better plan, with that plan's best b and T.
     /// </summary>
     public static JointResult? Exact(MspSolver solver)
     {
+        var problem = solver.Problem;
         var candidates = JointCandidates.Ordered(solver);
         if (candidates.Count == 0) return null; // memory does not depend on b: infeasible for every b
         var steps = new List<AlternationStep>();
@@ -78,8 +81,12 @@ public static class JointOptimizer
                 if (best is null) return null; // the first solve has no incumbent: no plan at all
                 continue;
             }
-            steps.Add(new AlternationStep(b, result.Shape, b, result.Latency));
+            // The plan at its own best b is a candidate too (and often beats the b it was solved for):
+            // a better incumbent early prunes more of the b still to solve.
+            var choice = MicroBatchOptimizer.Optimize(problem, result.Shape);
+            steps.Add(new AlternationStep(b, result.Shape, choice.MicroBatchSize, choice.Latency));
             if (result.Latency < incumbent) best = new JointResult(result.Shape, b, result.Latency, steps);
+            if (choice.Latency < best!.Latency) best = new JointResult(result.Shape, choice.MicroBatchSize, choice.Latency, steps);
         }
         return best is null ? null : best with { Steps = steps };
     }
