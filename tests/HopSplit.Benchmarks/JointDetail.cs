@@ -3,12 +3,16 @@ using HopSplit.Planning.Solver;
 
 namespace HopSplit.Benchmarks;
 
+/// <summary>
+/// The exact joint mode's candidates one by one: each b's lower bound (the order they are solved in),
+/// its optimum, and what a full solve costs against a solve below the final optimum (what pruning leaves).
+/// </summary>
 public static class JointDetail
 {
     public static void Print(TextWriter output, int layers, int nodes, NetworkFamily family)
     {
         var problem = SyntheticInstances.Create(layers, nodes, family);
-        JointOptimizer.Exact(new MspSolver(problem));
+        JointOptimizer.Exact(new MspSolver(problem)); // JIT
         var best = JointOptimizer.Exact(new MspSolver(problem))!;
         var cands = JointCandidates.Ordered(new MspSolver(problem));
         foreach (var (b, lb) in cands)

@@ -79,12 +79,17 @@ public static class QuickTiming
         }
     }
 
-    /// <summary>Medians of repeated runs of one action, after a warm-up run that pays for JIT.</summary>
+    /// <summary>Medians of repeated runs of one action, after warm-up runs that pay for JIT.</summary>
     private readonly record struct Timing(double Wall, double Cpu, long AllocatedBytes, string Collections)
     {
         public static Timing Of(Action action)
         {
+            // Warm-up: three runs, fewer when they are slow. Tiered compilation would keep the first few
+            // solves in slow unoptimized code; the solver's hot loops skip that (AggressiveOptimization),
+            // the rest of the code still needs a few calls.
             var watch = Stopwatch.StartNew();
+            for (var i = 0; i < 3 && watch.Elapsed.TotalSeconds < 2; i++) action();
+            watch.Restart();
             action();
             var runs = watch.Elapsed.TotalSeconds > 1 ? 3 : 5;
             var walls = new List<double>();

@@ -35,12 +35,16 @@ public static class SolveProfile
         for (var run = 0; run < Repeats; run++)
         {
             solver = new MspSolver(problem) { Trace = new List<SearchTrace>() };
+            var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var pause = GC.GetTotalPauseDuration();
             var before = GC.GetAllocatedBytesForCurrentThread();
             var watch = Stopwatch.StartNew();
             result = Run(solver);
             watch.Stop();
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             totals.Add(watch.Elapsed.TotalMilliseconds);
+            if (Environment.GetEnvironmentVariable("PROFILE_RUNS") is not null)
+                output.WriteLine($"run {run}: {watch.Elapsed.TotalMilliseconds:0.0} ms, searches {solver.Trace.Sum(t => t.Elapsed.TotalMilliseconds):0.0} ms, GCs {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0.0} ms");
             rest = Math.Min(rest, watch.Elapsed.TotalMilliseconds - solver.Trace.Sum(t => t.Elapsed.TotalMilliseconds));
             fastest = fastest is null
                 ? solver.Trace
