@@ -79,6 +79,7 @@ public sealed class MspSolver
     private readonly KnownPlans _known = new();
     private readonly SumLowerBounds _proven = new();
     private readonly SearchBudgets _budgets;
+    private readonly Dictionary<int, double> _lowestBottleneck = new();
 
     public MspSolver(PlanningProblem problem) : this(problem, SearchBudgets.Default)
     {
@@ -124,9 +125,12 @@ public sealed class MspSolver
         CheckMicroBatch(b);
         var lowestBottleneck = LowestBottleneckBound(b);
         if (double.IsPositiveInfinity(lowestBottleneck)) return double.PositiveInfinity;
+        var started = Stopwatch.GetTimestamp();
         _toGo.Compute(b, double.PositiveInfinity);
         Statistics.SearchStates += _toGo.States;
-        return _toGo.FromSource + (_problem.MicroBatches(b) - 1) * lowestBottleneck;
+        var bound = _toGo.FromSource + (_problem.MicroBatches(b) - 1) * lowestBottleneck;
+        Trace?.Add(new SearchTrace("T bound", double.PositiveInfinity, double.PositiveInfinity, 0, _toGo.States, bound, Stopwatch.GetElapsedTime(started)));
+        return bound;
     }
 
     private MspResult? SolveWeighted(int b, double lambda, double below)
@@ -213,6 +217,15 @@ public sealed class MspSolver
     /// Infinity when some layer fits nowhere.
     /// </summary>
     private double LowestBottleneckBound(int b)
+    {
+        // The exact joint mode asks twice per b (for its bound and its solve); each costs layers x nodes stage costs.
+        if (_lowestBottleneck.TryGetValue(b, out var known)) return known;
+        var bound = ComputeLowestBottleneckBound(b);
+        _lowestBottleneck[b] = bound;
+        return bound;
+    }
+
+    private double ComputeLowestBottleneckBound(int b)
     {
         var network = _problem.Network;
         var bound = _problem.ComputeCost(network.SourceIndex, 0, 0, b);
