@@ -3,6 +3,7 @@ using System.Globalization;
 using HopSplit.Distributed;
 using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Recovery;
+using HopSplit.Distributed.Transport;
 using HopSplit.Planning;
 using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Training;
@@ -41,17 +42,21 @@ internal static class RemoteTrainCommand
         {
             Description = "Re-plan when a node's measured compute time stays more than this many times above (or below) the plan's for 3 steps, e.g. 4. Off by default.",
         };
+        var tls = new CoordinatorTlsOptions();
         var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
         foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan }) command.Options.Add(option);
+        tls.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             Dictionary<string, Uri> nodes;
             SharedToken token;
+            StageClientOptions client;
             DigitsDataset data;
             try
             {
                 nodes = WorkerAddresses.Parse(parse.GetValue(workers)!);
                 token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName);
+                client = tls.Flags(parse).Apply(new StageClientOptions(), nodes.Values);
                 data = DigitsDataset.Load(parse.GetValue(mnist)?.FullName);
             }
             catch (Exception e) when (e is ArgumentException or IOException or ToolInputException)
@@ -73,6 +78,7 @@ internal static class RemoteTrainCommand
                     Trainer = new DistributedTrainerOptions
                     {
                         Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
+                        Client = client,
                     },
                     CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,
                     CheckpointEvery = parse.GetValue(checkpointEvery),

@@ -186,7 +186,9 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
         public static async Task<WorkerProcess> StartAsync(string application, string tokenFile, params string[] extra)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { application, "worker", "--listen", "http://127.0.0.1:0", "--token-file", tokenFile }.Concat(extra)) start.ArgumentList.Add(arg);
+            // An https:// --listen among the extra arguments replaces the default address.
+            string[] listen = extra.Contains("--listen") ? [] : ["--listen", "http://127.0.0.1:0"];
+            foreach (var arg in new[] { application, "worker", "--token-file", tokenFile }.Concat(listen).Concat(extra)) start.ArgumentList.Add(arg);
             var process = Process.Start(start)!;
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var log = new System.Text.StringBuilder();
