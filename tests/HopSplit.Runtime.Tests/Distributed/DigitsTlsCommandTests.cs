@@ -50,6 +50,9 @@ public sealed class DigitsTlsCommandTests(ITestOutputHelper output) : IDisposabl
         output.WriteLine(refused);
         Assert.Equal(DigitsApp.InvalidInput, refusedCode);
         Assert.Single(refused.Trim().Split('\n'));
+        // Told apart from a worker that is not running by the first failure's status (the handshake's).
+        Assert.StartsWith("error: no worker answers: ", refused);
+        Assert.Contains("(first failure: ", refused);
         Assert.DoesNotContain("Hosting stage", worker.Log);
 
         var (code, trained, error) = Run("train-remote", "--workers", workers, "--token-file", PathOf("token.txt"), "--steps", "2",
