@@ -149,7 +149,7 @@ public sealed class ResilientTrainer : IDisposable
                 // The first failure is kept: a refused TLS handshake looks like a dead worker, and its status says so.
                 if (nodes.Length == _live.Count)
                     throw new RecoveryFailedException("no worker answers: " + string.Join(", ", _live.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) +
-                        $"; start the workers or correct their addresses (first failure: {e.Message})", new HashSet<string>(_live.Keys));
+                        $"; start the workers or correct their addresses (first failure: {e.Message.ReplaceLineEndings(" ")})", new HashSet<string>(_live.Keys));
                 foreach (var node in nodes)
                 {
                     _live.Remove(node);
