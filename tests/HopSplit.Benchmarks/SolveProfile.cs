@@ -35,12 +35,16 @@ public static class SolveProfile
         for (var run = 0; run < Repeats; run++)
         {
             solver = new MspSolver(problem) { Trace = new List<SearchTrace>() };
+            var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var pause = GC.GetTotalPauseDuration();
             var before = GC.GetAllocatedBytesForCurrentThread();
             var watch = Stopwatch.StartNew();
             result = Run(solver);
             watch.Stop();
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             totals.Add(watch.Elapsed.TotalMilliseconds);
+            if (Environment.GetEnvironmentVariable("PROFILE_RUNS") is not null)
+                output.WriteLine($"run {run}: {watch.Elapsed.TotalMilliseconds:0.0} ms, searches {solver.Trace.Sum(t => t.Elapsed.TotalMilliseconds):0.0} ms, GCs {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:0.0} ms");
             rest = Math.Min(rest, watch.Elapsed.TotalMilliseconds - solver.Trace.Sum(t => t.Elapsed.TotalMilliseconds));
             fastest = fastest is null
                 ? solver.Trace
@@ -54,6 +58,8 @@ public static class SolveProfile
             _ => "no plan",
         };
         output.WriteLine($"{family} {layers}x{nodes} {mode}: solve min {totals[0]:0.0} ms, median {totals[Repeats / 2]:0.0} ms of {Repeats}, {allocated / 1e6:0.0} MB allocated, {outcome} runs={solver!.Statistics.ShortestPathRuns}");
+        if (result is JointResult { Steps: var steps })
+            output.WriteLine("steps (b: T): " + string.Join(", ", steps.Select(s => $"{s.SolvedFor}: {s.Latency:G6}")));
         output.WriteLine("kind        limit         cutoff        tracked  states     result        min ms");
         foreach (var t in fastest!)
             output.WriteLine($"{t.Kind,-11} {t.Limit,-13:G6} {t.Cutoff,-13:G6} {t.Tracked,7}  {t.States,-10} {t.Result,-13:G6} {t.Elapsed.TotalMilliseconds:0.00}");

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace HopSplit.Docs.Tests;
 
 /// <summary>
-/// Every ```sh block of README.md and docs/**/*.md runs as printed from the root of a fresh copy of the
+/// Every ```sh block of README.md, docs/**/*.md and samples/**/README.md runs as printed from the root of a fresh copy of the
 /// repository, in order within its file: one test case per block, named by file and line.
 /// </summary>
 [TestCaseOrderer("HopSplit.Docs.Tests.FileAndLineOrderer", "HopSplit.Docs.Tests")]
@@ -38,6 +38,7 @@ public class DocCommandTests
         var ids = ShellBlocks().Cast<object[]>().Select(row => (string)row[0]).ToList();
         Assert.Contains(ids, id => id.StartsWith("README.md:", StringComparison.Ordinal));
         Assert.Contains(ids, id => id.StartsWith("docs/getting-started.md:", StringComparison.Ordinal));
+        Assert.Contains(ids, id => id.StartsWith("samples/ModelZoo/README.md:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -288,6 +288,57 @@ public class CodeFixTests
         Assert.Empty(await Errors(solution));
     }
 
+    private const string TwoConstructors = """
+
+        [SplitModel(10)]
+        public partial class Net
+        {
+            [Layer] readonly Linear a = nn.Linear(10, 10);
+            [Layer] readonly Linear fc;
+            public Net() { fc = nn.Linear(10, 4); }
+            public Net(bool wide) { fc = nn.Linear(10, 8); }
+            public Net(int unused) : this() { }
+        }
+        """;
+
+    [Theory]
+    [InlineData(0, "Net()", "ForwardFlops = 84, Parameters = 44, OutputShape = new[] { 4 }")]
+    [InlineData(1, "Net(bool)", "ForwardFlops = 168, Parameters = 88, OutputShape = new[] { 8 }")]
+    public async Task HS0010_states_the_costs_of_the_constructor_chosen(int action, string constructor, string costs)
+    {
+        var solution = CreateSolution(ModelSources.Usings + TwoConstructors);
+        var diagnostic = Assert.Single(await AnalyzerDiagnostics(solution), d => d.Id == "HS0010");
+        var document = solution.GetDocument(diagnostic.Location.SourceTree)!;
+        var actions = await Actions(new CostAsConstructorAssignsCodeFix(), document, [diagnostic]);
+        // Net(int) chains to Net() and assigns the same module: two distinct choices, not three.
+        Assert.Equal(["Cost 'fc' as constructor Net() assigns it (Linear, 44 parameters)", "Cost 'fc' as constructor Net(bool) assigns it (Linear, 88 parameters)"],
+            actions.Select(a => a.Title));
+        var operations = await actions[action].GetOperationsAsync(CancellationToken.None);
+        var fixedSolution = Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
+        AssertText(fixedSolution, 0, ModelSources.Usings + TwoConstructors.Replace("    [Layer] readonly Linear fc;",
+            $"    // HS0010: the costs of the Linear constructor {constructor} assigns; the other constructors assign different modules.\n" +
+            $"    [Layer, LayerCost({costs})] readonly Linear fc;"));
+        Assert.Empty(await AnalyzerDiagnostics(fixedSolution));
+        Assert.Empty(await Errors(fixedSolution));
+    }
+
+    [Fact]
+    public async Task HS0010_offers_only_constructors_that_assign_the_layer()
+    {
+        var solution = CreateSolution(ModelSources.Usings + """
+            [SplitModel(10)]
+            public partial class Net
+            {
+                [Layer] readonly Linear? fc;
+                public Net() { fc = nn.Linear(10, 4); }
+                public Net(bool wide) { }
+            }
+            """);
+        var diagnostic = Assert.Single(await AnalyzerDiagnostics(solution), d => d.Id == "HS0010");
+        var actions = await Actions(new CostAsConstructorAssignsCodeFix(), solution.GetDocument(diagnostic.Location.SourceTree)!, [diagnostic]);
+        Assert.Equal(["Cost 'fc' as constructor Net() assigns it (Linear, 44 parameters)"], actions.Select(a => a.Title));
+    }
+
     [Fact]
     public void Providers_fix_only_their_own_ids_and_batch_fix_all()
     {
@@ -295,6 +346,8 @@ public class CodeFixTests
         Assert.Equal(["HS0001"], new AddLayerCostCodeFix().FixableDiagnosticIds.ToArray());
         Assert.Same(WellKnownFixAllProviders.BatchFixer, new MakeModelPartialCodeFix().GetFixAllProvider());
         Assert.Same(WellKnownFixAllProviders.BatchFixer, new AddLayerCostCodeFix().GetFixAllProvider());
+        Assert.Equal(["HS0010"], new CostAsConstructorAssignsCodeFix().FixableDiagnosticIds.ToArray());
+        Assert.Null(new CostAsConstructorAssignsCodeFix().GetFixAllProvider()); // each action names one model's constructor
     }
 
     [Fact]
@@ -309,6 +362,7 @@ public class CodeFixTests
         Assert.Equal(["HS0002", "HS0003", "HS0004"], diagnostics.Select(d => d.Id).Order());
 
         Assert.Empty(await Actions(new AddLayerCostCodeFix(), document, diagnostics));
+        Assert.Empty(await Actions(new CostAsConstructorAssignsCodeFix(), document, diagnostics));
         Assert.Empty(await Actions(new MakeModelPartialCodeFix(), document, diagnostics.Where(d => d.Id != "HS0003")));
         Assert.Single(await Actions(new MakeModelPartialCodeFix(), document, diagnostics));
     }

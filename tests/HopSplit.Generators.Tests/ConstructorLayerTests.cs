@@ -144,4 +144,134 @@ public class ConstructorLayerTests
         var text = driver.RunGenerators(edited).GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("new(\"a\", 126, 252, 6, 66),", text);
     }
+
+    /// <summary>The analyzer's diagnostics on a model split over two files, as (id, file, text at the location).</summary>
+    private static List<(string Id, string File, string Text)> AnalyzeTwoFiles(string first, string second)
+    {
+        var sources = new[] { ModelSources.Usings + first, ModelSources.Usings + second };
+        return AnalyzerMarkup.Run(new Diagnostics.ModelAnalyzer(), sources)
+            .Select(d => (d.Id, d.Location.GetLineSpan().Path, d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan)))
+            .OrderBy(d => d.Path, StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void The_analyzer_follows_a_this_call_into_another_file_of_the_partial_class()
+    {
+        // M() chains to M(long) in the other file: analysed with n = 4, it disagrees with M(bool) (HS0010 at the member),
+        // as the generator finds.
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(4) { }
+                public M(bool wide) { fc = nn.Linear(10, 8); }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n) { fc = nn.Linear(10, n); }
+            }
+            """);
+        Assert.Equal([("HS0010", "Input0.cs", "fc")], diagnostics);
+
+        // Agreeing constructors: nothing to report.
+        Assert.Empty(AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(8) { }
+                public M(bool wide) { fc = nn.Linear(10, 8); }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n) { fc = nn.Linear(10, n); }
+            }
+            """));
+    }
+
+    [Fact]
+    public void A_problem_in_a_chained_constructor_in_another_file_is_reported_there()
+    {
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear fc;
+                public M() : this(4, System.Environment.ProcessorCount > 2) { }
+            }
+            """, """
+            public partial class M
+            {
+                private M(long n, bool wide) { if (wide) fc = nn.Linear(10, n); else fc = nn.Linear(10, 2 * n); }
+            }
+            """);
+        Assert.Equal([("HS0001", "Input1.cs", "wide")], diagnostics);
+    }
+
+    [Fact]
+    public void The_analyzer_reads_a_layer_declared_in_another_file_of_the_partial_class()
+    {
+        // The shape does not chain: 8 outputs in this file, 6 inputs in the other (HS0002 at the argument there).
+        var diagnostics = AnalyzeTwoFiles("""
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 8);
+            }
+            """, """
+            public partial class M
+            {
+                [Layer] readonly Linear b = nn.Linear(6, 2);
+            }
+            """);
+        Assert.Equal("HS0002", Assert.Single(diagnostics).Id);
+        Assert.Equal("Input1.cs", diagnostics[0].File);
+    }
+
+    private const string ChainedBlock = """
+        [LayerBlock]
+        public sealed class Pair : nn.Module<Tensor, Tensor>
+        {
+            [Layer] readonly Linear up;
+            [Layer] readonly Linear down;
+            public Pair(long n) : this(n, 2 * n) { down = nn.Linear(2 * n, n, hasBias: false); }   // replaces the chained one's
+            private Pair(long n, long wide) : base("pair") { up = nn.Linear(n, wide); down = nn.Linear(wide, n); }
+            public override Tensor forward(Tensor x) => x;
+        }
+        """;
+
+    [Fact]
+    public void A_LayerBlock_constructor_that_chains_with_this_is_read_through_the_chain()
+    {
+        // Pair(10): up = Linear(10, 20) from the chained constructor (220 parameters), down = Linear(20, 10) without bias
+        // from its own body, which comes later and wins (200).
+        var spec = Spec(ChainedBlock + """
+            [SplitModel(10)]
+            public partial class M { [Layer] readonly Pair pair = new(10); }
+            """);
+        var layer = Assert.Single(spec.Layers);
+        Assert.Equal(("Pair", 420d), (layer.Kind, layer.Parameters));
+        Assert.Equal([10L], layer.OutputShape.ToArray());
+        Assert.Equal((2 * 10 * 20 + 20) + 2 * 20 * 10, layer.ForwardFlops); // a multiply-add is 2 FLOPs, plus the bias adds
+        Verify(ChainedBlock + "[SplitModel(10)] public partial class M { [Layer] readonly Pair pair = new(10); }");
+    }
+
+    [Fact]
+    public void A_non_constant_condition_in_a_chained_LayerBlock_constructor_is_reported_at_the_new()
+    {
+        Verify("""
+            [LayerBlock]
+            public sealed class Pick : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Module<Tensor, Tensor>? act;
+                public Pick() : this(System.Environment.ProcessorCount) { }
+                private Pick(int n) : base("pick") { if (n > 2) act = nn.ReLU(); else act = nn.Tanh(); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            [SplitModel(10)] public partial class M { [Layer] readonly Pick pick = {|HS0001:new()|}; }
+            """);
+    }
 }

@@ -20,6 +20,8 @@ public class SyntacticReadingTests
         foreach (var field in typeof(ModelSources).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name is not ("Usings" or "BasicBlock")))
             data.Add(field.Name, (string)field.GetRawConstantValue()!);
         data.Add("Tiny", ProfileSources.Tiny);
+        data.Add("AttributesPlain", SyntacticAttributeReadingTests.Plain);
+        data.Add("AttributesUnsure", SyntacticAttributeReadingTests.Unsure);
         data.Add("Arguments", ModelSources.Usings + """
             namespace Demo;
             public static class Sizes { public const int Hidden = 64; public const bool Bias = false; public const double P = 0.5; }
@@ -35,6 +37,7 @@ public class SyntacticReadingTests
                 [Layer] readonly MaxPool2d pool = nn.MaxPool2d(2, 2);
                 [Layer] readonly AvgPool2d avg = nn.AvgPool2d((3, 3), stride: 1, padding: (1, 1), ceil_mode: true);
                 [Layer] readonly Dropout drop = nn.Dropout(Sizes.P);
+                [Layer] readonly Dropout drop2 = nn.Dropout(+0.25, inplace: (1 < 2) & !(2 > 3) ^ true | 7 % 4 - 3 != 0);
                 [Layer] readonly Flatten flat = nn.Flatten();
                 [Layer] readonly Sequential head = nn.Sequential(("fc", nn.Linear(8 * 15 * 15, Sizes.Hidden % 60 + (-2) * -1)), ("act", nn.Tanh()));
                 [Layer] readonly Sequential tail = nn.Sequential(nn.Linear(6, 3, false), nn.Softmax(-1));
@@ -88,9 +91,58 @@ public class SyntacticReadingTests
         foreach (var model in models)
         {
             var fast = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default));
-            var bound = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false));
+            var bound = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false, readAttributesSyntactically: false));
+            var factoriesOnly = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readAttributesSyntactically: false));
+            var attributesOnly = Describe(ModelReader.Read(model, t => compilation.GetSemanticModel(t), default, readSyntactically: false));
             Assert.True(bound.SequenceEqual(fast), $"{name}.{model.Name}:\nbinding:\n{string.Join("\n", bound)}\nsyntax:\n{string.Join("\n", fast)}");
+            Assert.True(bound.SequenceEqual(factoriesOnly), $"{name}.{model.Name}: factories read from syntax differ");
+            Assert.True(bound.SequenceEqual(attributesOnly), $"{name}.{model.Name}: attributes read from syntax differ");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Member_types_read_without_binding_are_the_bound_types(string name, string source)
+    {
+        var compilation = GeneratorHarness.Compile(source);
+        var members = compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type).OfType<INamedTypeSymbol>()
+            .SelectMany(t => t.GetMembers()).Where(m => m is IFieldSymbol or IPropertySymbol && !m.IsImplicitlyDeclared).ToList();
+        var reader = new SyntacticTypeReader(t => compilation.GetSemanticModel(t), default);
+        foreach (var member in members)
+        {
+            var bound = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+            var (type, maybeNull) = reader.Read(member);
+            Assert.True(SymbolEqualityComparer.Default.Equals(bound, type), $"{name}: {member.ContainingType.Name}.{member.Name}: bound {bound}, read {type}");
+            Assert.Equal(bound?.NullableAnnotation == NullableAnnotation.Annotated, maybeNull);
+        }
+        Assert.True(reader.Bound < members.Count || members.Count == 0, $"{name}: every member type was bound");
+    }
+
+    [Fact]
+    public void Member_types_that_could_mean_something_else_are_bound()
+    {
+        var compilation = GeneratorHarness.Compile(ModelSources.Usings + """
+            namespace Demo;
+            using L = TorchSharp.Modules.Linear;
+            public sealed class ReLU { }
+            public sealed class Holder<T> { [Layer] readonly T t = default!; }
+            public sealed partial class Types
+            {
+                [Layer] readonly Linear plain = nn.Linear(1, 1);
+                [Layer] readonly ReLU mine = new();
+                [Layer] readonly L aliased = nn.Linear(1, 1);
+                [Layer] readonly Linear? nullable = null;
+                [Layer] readonly TorchSharp.Modules.Linear qualified = nn.Linear(1, 1);
+                [Layer] readonly int number = 1;
+            }
+            """);
+        var type = compilation.GetTypeByMetadataName("Demo.Types")!;
+        var reader = new SyntacticTypeReader(t => compilation.GetSemanticModel(t), default);
+        var read = type.GetMembers().OfType<IFieldSymbol>().ToDictionary(f => f.Name, f => reader.Read(f));
+        Assert.Equal("Demo.ReLU", read["mine"].Type!.ToDisplayString()); // the closer type wins, as binding decides
+        Assert.True(read["nullable"].MaybeNull);
+        Assert.False(read["plain"].MaybeNull);
+        Assert.Equal(4, reader.Bound); // aliased, nullable, qualified, number
     }
 
     private static List<string> Describe(ModelReading reading) =>
@@ -143,6 +195,7 @@ public class SyntacticReadingTests
     [InlineData("nn.AdaptiveAvgPool2d((1, 1))", "AdaptiveAvgPool2d")]
     [InlineData("nn.Flatten()", "Flatten")]
     [InlineData("nn.Dropout(p: 0.25)", "Dropout")]
+    [InlineData("nn.Dropout(+0.25, inplace: (1 < 2) & !(2 > 3) ^ true | 7 % 4 - 3 != 0)", "Dropout")]
     [InlineData("nn.LayerNorm(128)", "LayerNorm")]
     [InlineData("nn.BatchNorm1d(64)", "BatchNorm1d")]
     [InlineData("nn.BatchNorm2d(64)", "BatchNorm2d")]

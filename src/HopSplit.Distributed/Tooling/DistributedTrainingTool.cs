@@ -18,18 +18,6 @@ namespace HopSplit.Tooling;
 /// <remarks>Called by reflection inside the application's load context; only framework types cross.</remarks>
 public static class DistributedTrainingTool
 {
-    /// <summary>Exit code: trained.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code: a flag, class, file or worker list is wrong; the message names it.</summary>
-    public const int InvalidInput = 1;
-
-    /// <summary>Exit code: no plan fits the network.</summary>
-    public const int Infeasible = 2;
-
-    /// <summary>Exit code: a worker could not be reached, refused a call (a wrong token, say) or failed; the message names the stage and worker.</summary>
-    public const int WorkerFailed = 3;
-
     /// <summary>Plans, assigns the segments to the workers, trains and reports.</summary>
     /// <param name="assembly">The application.</param>
     /// <param name="model">The [SplitModel] class, or null for the only one.</param>
@@ -69,22 +57,22 @@ public static class DistributedTrainingTool
             CheckWorkers(setup, addresses);
             planned(setup.PlanJson().ToJsonString());
             finished(TrainAsync(setup, addresses, token, client, stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
-            return Success;
+            return ToolExitCodes.Success;
         }
         catch (ToolInputException e)
         {
             error.WriteLine("error: " + e.Message);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         catch (InfeasiblePlanException e)
         {
             error.WriteLine("error: no feasible plan: " + e.Message);
-            return Infeasible;
+            return ToolExitCodes.Infeasible;
         }
         catch (DistributedStageException e)
         {
             error.WriteLine("error: " + e.Message + Hint(e.Status));
-            return WorkerFailed;
+            return ToolExitCodes.WorkerFailed;
         }
     }
 

@@ -16,12 +16,6 @@ public static class StageWorkerTool
     /// <summary>The line a worker prints once it listens, followed by its address.</summary>
     public const string ListeningPrefix = "hopsplit worker listening on ";
 
-    /// <summary>Exit code: served until stopped.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code: a flag or the model is wrong, or the address cannot be listened on; the message says which.</summary>
-    public const int InvalidInput = 1;
-
     /// <summary>Serves until stopped.</summary>
     /// <param name="assembly">The application.</param>
     /// <param name="model">The [SplitModel] class, or null for the only one.</param>
@@ -43,12 +37,12 @@ public static class StageWorkerTool
         if (ModelTypes.Find(assembly, model, out var problem) is not { } type || ModelTypes.Describe(type, out problem) is null)
         {
             error.WriteLine("error: --model: " + problem);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         if (!Uri.TryCreate(listen, UriKind.Absolute, out var address))
         {
             error.WriteLine($"error: --listen: '{listen}' is not a URL such as http://127.0.0.1:5005");
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         StageWorkerHostOptions options;
         try
@@ -63,7 +57,7 @@ public static class StageWorkerTool
         {
             // TLS messages name their flag; token messages get theirs in ReadToken.
             error.WriteLine("error: " + e.Message);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         GlibcHeap.KeepLargeBlocks();
         torch.set_num_threads(torchThreads);
@@ -79,18 +73,18 @@ public static class StageWorkerTool
         catch (ArgumentException e)
         {
             error.WriteLine("error: --listen: " + e.Message);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         catch (IOException e)
         {
             // Kestrel reports an address in use or not available as an IOException.
             error.WriteLine($"error: --listen: cannot listen on {address}: {e.Message}");
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         catch (OperationCanceledException)
         {
         }
-        return Success;
+        return ToolExitCodes.Success;
     }
 
     private static SharedToken ReadToken(string path)

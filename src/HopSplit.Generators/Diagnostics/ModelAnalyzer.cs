@@ -21,9 +21,10 @@ namespace HopSplit.Generators.Diagnostics;
 /// (AdditionalFiles named *.hsprofile.json): a file that is not JSON in the profile format (HS0005), a model or
 /// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
 /// model without [Layer] members (HS0008).
-/// Runs on the declaration that carries [SplitModel] and checks the layers declared in that file (layers in
-/// other partial files are skipped here; the generator still reads them). A layer a profile covers is not
-/// unprofiled.
+/// Runs on the declaration that carries [SplitModel] and reads the model as the generator does, in every file of the
+/// partial class (layers, constructors and the constructors they chain to with this(...)); a [LayerBlock] class declared
+/// in another file is not read here (the layer that uses it is skipped silently; the generator still reads it). A layer
+/// a profile covers is not unprofiled.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
@@ -72,8 +73,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
         ReportLayersWithoutStages(context, type, layerMembers);
 
-        var model = context.SemanticModel;
-        var reading = ModelReader.Read(type, tree => tree == model.SyntaxTree ? model : null, context.CancellationToken);
+        var reading = ModelReader.Read(type, new PartialDeclarationModels(context.SemanticModel, type).Get, context.CancellationToken);
         // The profile the generator applies: the first valid one for this model by ordinal path.
         var metadataName = ModelReader.MetadataName(type);
         var profile = profiles.FirstOrDefault(p => p.Profile.IsFor(type.Name, metadataName))?.Profile;
@@ -90,6 +90,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (issue.Location is not { IsInSource: true } location) continue;
             if (issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string layer && Covering(layer) is not null) continue;
             var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name, metadataName) : null;
+            // HS0010: what each constructor assigns, for the code fix that states one of them with [LayerCost].
+            if (issue.Properties is { } extra) properties = (properties ?? ImmutableDictionary<string, string?>.Empty).SetItems(extra);
             context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
         if (profile is null) return;
@@ -187,4 +189,24 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     }
 
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Semantic models for the files that declare part of the model class: the analysed file's own, and, created once
+    /// per analysis, those of its other partial declarations, so a layer or a chained constructor declared there is read
+    /// as the generator reads it. Other files give null (the reading skips what is there).
+    /// </summary>
+    private sealed class PartialDeclarationModels(SemanticModel own, INamedTypeSymbol type)
+    {
+        private readonly Dictionary<SyntaxTree, SemanticModel> models = new() { [own.SyntaxTree] = own };
+
+        public SemanticModel? Get(SyntaxTree tree)
+        {
+            if (models.TryGetValue(tree, out var model)) return model;
+            if (!type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == tree)) return null;
+            // A semantic model made here is not shared with the compiler's (why Roslyn's RS1030 discourages it): it is one per
+            // other file of a partial model, made only when the reading reaches that file; no analyzer API hands out another
+            // file's model while this one is analysed.
+            return models[tree] = own.Compilation.GetSemanticModel(tree);
+        }
+    }
 }

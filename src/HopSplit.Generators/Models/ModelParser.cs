@@ -23,28 +23,28 @@ internal static class ModelParser
         if (compilation.Assembly.GetTypeByMetadataName(input.MetadataName) is not { } type) return null;
         var target = input.Target;
         var models = new Dictionary<SyntaxTree, SemanticModel>();
-        var reading = ModelReader.Read(type,
-            tree =>
-            {
-                if (models.TryGetValue(tree, out var model)) return model;
-                if (!compilation.ContainsSyntaxTree(tree)) return null;
-                return models[tree] = compilation.GetSemanticModel(tree);
-            },
-            ct,
-            shareIdenticalInitializers: true);
+        SemanticModel? SemanticModelOf(SyntaxTree tree)
+        {
+            if (models.TryGetValue(tree, out var model)) return model;
+            if (!compilation.ContainsSyntaxTree(tree)) return null;
+            return models[tree] = compilation.GetSemanticModel(tree);
+        }
+        var reading = ModelReader.Read(type, SemanticModelOf, ct, shareIdenticalInitializers: true);
         if (reading.InputShape is null || reading.Layers.Count == 0) return null;
         // Only layers without costs (unprofiled, or assigned differently by the constructors) can still be costed by a
         // profile; any other issue blocks the model.
         if (reading.Issues.Any(i => i.Descriptor != DiagnosticDescriptors.UnprofiledLayer && i.Descriptor != DiagnosticDescriptors.LayerAssignedDifferently)) return null;
-        var layers = reading.Layers.Select(l => (l.Out is null
+        var types = new SyntacticTypeReader(SemanticModelOf, ct);
+        var memberTypes = reading.Layers.Select(l => Member(type, l.Name) is { } member ? types.Read(member) : (null, false)).ToList();
+        var layers = reading.Layers.Select((l, i) => (l.Out is null
             ? new LayerSpec(l.Name, l.Kind, Shape(l.In), EquatableArray<long>.Empty, 0, 0, 0, 0, LayerSpec.NoCosts)
             : new LayerSpec(l.Name, l.Kind, Shape(l.In), Shape(l.Out),
                 l.Parameters, l.ForwardFlops, l.BackwardFlops, LayerMath.Product(l.Out, 0, l.Out.Length), l.Source, ParametersStated: l.ParametersStated))
-            with { MaybeNull = MemberType(type, l.Name)?.NullableAnnotation == NullableAnnotation.Annotated }).ToArray();
+            with { MaybeNull = memberTypes[i].MaybeNull }).ToArray();
         if (layers.Any(l => l.InputShape.Concat(l.OutputShape).Any(d => d > int.MaxValue))) return null;
         // Its own file name, so a class that is also a device or network does not collide.
         var hint = target.HintName.Substring(0, target.HintName.Length - ".g.cs".Length) + ".Costs.g.cs";
-        var callable = reading.Layers.All(l => IsTensorModule(MemberType(type, l.Name)));
+        var callable = memberTypes.All(t => IsTensorModule(t.Type));
         var forward = !callable || DeclaresForward(type) ? GeneratedForward.None
             : IsTensorModule(type) ? GeneratedForward.Override : GeneratedForward.Plain;
         return new ModelSpec(target with { HintName = hint }, reading.Name,
@@ -53,6 +53,10 @@ internal static class ModelParser
     }
 
     private static EquatableArray<long> Shape(long[]? shape) => shape is null ? EquatableArray<long>.Empty : new EquatableArray<long>(shape);
+
+    /// <summary>The field or property of that name.</summary>
+    private static ISymbol? Member(INamedTypeSymbol type, string name) =>
+        type.GetMembers(name).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
 
     internal static ITypeSymbol? MemberType(INamedTypeSymbol type, string name) =>
         type.GetMembers(name).Select(m => m switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null })

@@ -61,8 +61,10 @@ internal static partial class ModelReader
     }
 
     /// <summary>The assignments of <paramref name="constructor"/>'s chain, outermost last (later ones win).</summary>
+    /// <param name="creation">For a [LayerBlock]: the model's <c>new Block(...)</c>, where a constructor condition that does
+    /// not fold is reported; null for the model's own constructors (reported at the condition).</param>
     private static void Collect(IMethodSymbol constructor, Env env, Dictionary<ISymbol, Assignment> assigned,
-        Func<SyntaxTree, SemanticModel?> semanticModel, int depth, CancellationToken ct)
+        Func<SyntaxTree, SemanticModel?> semanticModel, int depth, CancellationToken ct, IOperation? creation = null)
     {
         ct.ThrowIfCancellationRequested();
         var syntax = constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault();
@@ -81,9 +83,9 @@ internal static partial class ModelReader
             {
                 if (argument.Parameter is not null) values[argument.Parameter.OriginalDefinition] = Fold(argument.Value, env);
             }
-            Collect(target, new Env(values), assigned, semanticModel, depth + 1, ct);
+            Collect(target, new Env(values), assigned, semanticModel, depth + 1, ct, creation);
         }
-        CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, env, assigned, body, null);
+        CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, env, assigned, creation ?? body, null);
     }
 
     private static string Signature(IMethodSymbol constructor) =>
@@ -94,7 +96,7 @@ internal static partial class ModelReader
     /// modules with different costs, or some assign it and some do not, the layer has no costs (HS0010).
     /// </summary>
     private static LayerReading? ReadAssignedLayer(ISymbol member, long[]? input, ModelConstructors constructors,
-        Func<SyntaxTree, SemanticModel?> semanticModel, List<ModelIssue> issues, CancellationToken ct)
+        Func<SyntaxTree, SemanticModel?> semanticModel, LayerMarksReader marks, List<ModelIssue> issues, CancellationToken ct)
     {
         if (constructors.Skipped) return null;
         var declaredAt = member.Locations.FirstOrDefault();
@@ -117,7 +119,7 @@ internal static partial class ModelReader
                 continue;
             }
             var where = assignment.Value.Syntax.GetLocation();
-            var context = new BlockContext(semanticModel, ct);
+            var context = new BlockContext(semanticModel, marks, ct);
             var result = Analyse(member, where, issues, () => AnalyseModule(assignment.Value, input, assignment.Env, context, 0, where));
             if (result is null) return null; // the issue says why (none when a tree had no semantic model)
             results.Add((entry.Signature, result, where));
@@ -138,7 +140,9 @@ internal static partial class ModelReader
             {
                 member.Name, member.ContainingType.Name,
                 $"{Describe(first.Result)} in constructor {first.Signature} but {Describe(other.Result)} in {other.Signature}",
-            }));
+            }, System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(ConstructorCosts.PropertyName, ConstructorCosts.Format(
+                results.Where(r => r.Result?.Out is not null)
+                    .Select(r => new ConstructorCosts(r.Signature, r.Result!.Kind, r.Result.Flops, r.Result.Parameters, r.Result.Out!))))));
             return null;
         }
         return Reading(member, input, first.Result!, first.Where);

@@ -13,7 +13,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace HopSplit.Generators.Models;
 
 /// <summary>A problem found while reading a model, with where to report it.</summary>
-internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args);
+/// <param name="Properties">Extra diagnostic properties for a code fix (HS0010: <see cref="ConstructorCosts"/>).</param>
+internal sealed record ModelIssue(DiagnosticDescriptor Descriptor, Location? Location, object[] Args,
+    System.Collections.Immutable.ImmutableDictionary<string, string?>? Properties = null);
 
 /// <summary>One layer as read: costs when known (Out is null when the layer or its input is unknown).</summary>
 /// <param name="Source">"Analysis" or "Attribute"; "None" when the layer could not be read (an issue says why, or
@@ -48,9 +50,12 @@ internal static partial class ModelReader
     /// nothing) uses it; the analyzer does not.</param>
     /// <param name="readSyntactically">Read plain <c>nn.Factory(constants)</c> initializers without binding them
     /// (<see cref="SyntacticFactoryReader"/>); off only in the tests that compare both ways.</param>
+    /// <param name="readAttributesSyntactically">Read [Layer] and [LayerCost] from the members' syntax when it is
+    /// unambiguous (<see cref="SyntacticAttributeReader"/>); off only in the tests that compare both ways.</param>
     public static ModelReading Read(INamedTypeSymbol type, Func<SyntaxTree, SemanticModel?> semanticModel, CancellationToken ct,
-        bool shareIdenticalInitializers = false, bool readSyntactically = true)
+        bool shareIdenticalInitializers = false, bool readSyntactically = true, bool readAttributesSyntactically = true)
     {
+        var marks = new LayerMarksReader(readAttributesSyntactically ? new SyntacticAttributeReader(semanticModel, ct) : null);
         var shared = shareIdenticalInitializers ? new Dictionary<(SyntaxTree, bool, bool, string), IOperation?>() : null;
         var readers = readSyntactically ? new Dictionary<SyntaxTree, SyntacticFactoryReader>() : null;
         var issues = new List<ModelIssue>();
@@ -77,7 +82,7 @@ internal static partial class ModelReader
             }
         }
 
-        var members = LayerMembers(type);
+        var members = LayerMembers(type, marks);
 
         var layers = new List<LayerReading>();
         var shape = input;
@@ -86,7 +91,7 @@ internal static partial class ModelReader
         foreach (var member in members)
         {
             ct.ThrowIfCancellationRequested();
-            var layer = ReadLayer(member, shape, semanticModel, Constructors, shared, readers, issues, ct);
+            var layer = ReadLayer(member, marks, shape, semanticModel, Constructors, shared, readers, issues, ct);
             if (layer is null)
             {
                 complete = false;
@@ -140,13 +145,16 @@ internal static partial class ModelReader
         return dims;
     }
 
-    private static LayerReading? ReadLayer(ISymbol member, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
+    private static LayerReading? ReadLayer(ISymbol member, LayerMarksReader marks, long[]? input, Func<SyntaxTree, SemanticModel?> semanticModel,
         Func<ModelConstructors> constructors, Dictionary<(SyntaxTree, bool, bool, string), IOperation?>? shared,
         Dictionary<SyntaxTree, SyntacticFactoryReader>? readers, List<ModelIssue> issues, CancellationToken ct)
     {
-        var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
-        var cost = member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute));
-        if (cost is not null) return ReadLayerCost(member, declared, cost, input, issues, ct);
+        // Bound only when [LayerCost] is there (or its reading was unsure and bound them already).
+        if (marks.Read(member).HasCost && member.GetAttributes().FirstOrDefault(a => a.Is(LayerCostAttribute)) is { } cost)
+        {
+            var declared = member switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+            return ReadLayerCost(member, declared, cost, input, issues, ct);
+        }
 
         var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct);
         var initializer = syntax switch
@@ -172,7 +180,7 @@ internal static partial class ModelReader
         else if (initializer is null)
         {
             // Not initialized where declared: the model's constructors may assign it.
-            return ReadAssignedLayer(member, input, constructors(), semanticModel, issues, ct);
+            return ReadAssignedLayer(member, input, constructors(), semanticModel, marks, issues, ct);
         }
         else
         {
@@ -188,7 +196,7 @@ internal static partial class ModelReader
                 if (!shared.TryGetValue(key, out operation)) shared[key] = operation = model.GetOperation(initializer, ct);
             }
         }
-        var context = new BlockContext(semanticModel, ct);
+        var context = new BlockContext(semanticModel, marks, ct);
         var result = Analyse(member, where, issues, () => call is not null ? AnalyseCall(call, input) : AnalyseModule(operation, input, Env.Empty, context, 0, where));
         return result is null ? null : Reading(member, input, result, where);
     }
@@ -230,14 +238,29 @@ internal static partial class ModelReader
     }
 
     /// <summary>The [Layer] members of a model or block, in chain order: (Order, declaration order).</summary>
-    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) =>
+    public static List<ISymbol> LayerMembers(INamedTypeSymbol type) => LayerMembers(type, new LayerMarksReader(null));
+
+    private static List<ISymbol> LayerMembers(INamedTypeSymbol type, LayerMarksReader marks) =>
         type.GetMembers()
-            .Select((m, i) => (Member: m, Index: i, Layer: m.GetAttributes().FirstOrDefault(a => a.Is(LayerAttribute))))
-            .Where(x => x.Layer is not null && x.Member is IFieldSymbol or IPropertySymbol)
-            .OrderBy(x => x.Layer!.Named("Order")?.Value is int o ? o : 0)
+            .Where(m => m is IFieldSymbol or IPropertySymbol)
+            .Select((m, i) => (Member: m, Index: i, Marks: marks.Read(m)))
+            .Where(x => x.Marks.IsLayer)
+            .OrderBy(x => x.Marks.Order)
             .ThenBy(x => x.Index)
             .Select(x => x.Member)
             .ToList();
+
+    /// <summary>Each member's <see cref="LayerMarks"/>, read once: from syntax when a reader is given and sure, else bound.</summary>
+    private sealed class LayerMarksReader(SyntacticAttributeReader? syntactic)
+    {
+        private readonly Dictionary<ISymbol, LayerMarks> read = new(SymbolEqualityComparer.Default);
+
+        public LayerMarks Read(ISymbol member)
+        {
+            if (read.TryGetValue(member, out var marks)) return marks;
+            return read[member] = syntactic?.Read(member) ?? SyntacticAttributeReader.FromAttributes(member);
+        }
+    }
 
     /// <summary>A module expression's costs: Out is null when the input shape is unknown.</summary>
     private sealed record Analysed(string Kind, long[]? Out, double Parameters, double Flops);
@@ -252,7 +275,7 @@ internal static partial class ModelReader
     /// <summary>A tree without a semantic model: the reading is incomplete, silently.</summary>
     private sealed class SkipReading : Exception { }
 
-    private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, CancellationToken Ct);
+    private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, LayerMarksReader Marks, CancellationToken Ct);
 
     /// <summary>Values of a [LayerBlock] constructor's parameters (folded from the outer <c>new</c>).</summary>
     private sealed class Env
@@ -405,28 +428,24 @@ internal static partial class ModelReader
         }
         var inner = new Env(values);
 
+        // The constructor's assignments after those of the constructors it chains to with this(...), as for a model.
         var assigned = new Dictionary<ISymbol, Assignment>(SymbolEqualityComparer.Default);
-        foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(context.Ct)).OfType<ConstructorDeclarationSyntax>())
-        {
-            if (syntax.Initializer is { ThisOrBaseKeyword.RawKind: (int)SyntaxKind.ThisKeyword })
-                throw Unsupported($"the constructor of [LayerBlock] {block.Name} calls another constructor (this(...))", creation, where);
-            var model = context.SemanticModel(syntax.SyntaxTree) ?? throw new SkipReading();
-            if (model.GetOperation(syntax, context.Ct) is IConstructorBodyOperation body)
-                CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, inner, assigned, creation, where);
-        }
+        Collect(constructor, inner, assigned, context.SemanticModel, 0, context.Ct, creation);
 
         var attribute = block.GetAttributes().First(a => a.Is(LayerBlockAttribute));
         var shortcutName = attribute.Named("Shortcut")?.Value as string;
         var residual = attribute.Named("Residual")?.Value is true || shortcutName is not null;
-        var members = LayerMembers(block);
+        var members = LayerMembers(block, context.Marks);
         if (shortcutName is not null && !members.Any(m => m.Name == shortcutName))
             throw new LocatedProblem(new LayerProblem(LayerProblemKind.Invalid, $"[LayerBlock] {block.Name}: Shortcut '{shortcutName}' is not one of its [Layer] members"), creation.Syntax.GetLocation());
         if (members.Count(m => m.Name != shortcutName) == 0)
             throw Unsupported($"[LayerBlock] {block.Name} has no [Layer] members", creation, where);
 
-        IOperation? ModuleOf(ISymbol member)
+        // The module and the parameter values it is analysed with (those of the constructor that assigns it: a chained
+        // one has its own); an initializer sees the constructor the outer new calls (primary constructor parameters).
+        (IOperation? Module, Env Env) ModuleOf(ISymbol member)
         {
-            if (assigned.TryGetValue(member, out var value)) return value.Value;
+            if (assigned.TryGetValue(member, out var value)) return (value.Value, value.Env);
             var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.Ct);
             var initializer = syntax switch
             {
@@ -434,11 +453,11 @@ internal static partial class ModelReader
                 PropertyDeclarationSyntax p => p.Initializer?.Value,
                 _ => null,
             };
-            if (initializer is null && member.Name == shortcutName) return null; // never assigned: the identity
+            if (initializer is null && member.Name == shortcutName) return (null, inner); // never assigned: the identity
             if (initializer is null)
                 throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} has no initializer and no assignment in the constructor", creation, where);
             var model = context.SemanticModel(initializer!.SyntaxTree) ?? throw new SkipReading();
-            return model.GetOperation(initializer, context.Ct);
+            return (model.GetOperation(initializer, context.Ct), inner);
         }
 
         var shape = input;
@@ -446,15 +465,16 @@ internal static partial class ModelReader
         Analysed? shortcut = null;
         foreach (var member in members)
         {
-            if (member.GetAttributes().Any(a => a.Is(LayerCostAttribute)))
+            if (context.Marks.Read(member).HasCost)
                 throw Unsupported($"[LayerCost] on [Layer] {member.Name} of [LayerBlock] {block.Name} is not supported", creation, where);
             if (member.Name == shortcutName)
             {
-                shortcut = ModuleOf(member) is { } module ? AnalyseModule(module, input, inner, context, depth + 1, where) : null;
+                shortcut = ModuleOf(member) is { Module: { } module } found ? AnalyseModule(module, input, found.Env, context, depth + 1, where) : null;
                 if (shortcut is not null) { parameters += shortcut.Parameters; flops += shortcut.Flops; }
                 continue;
             }
-            var analysed = AnalyseModule(ModuleOf(member), shape, inner, context, depth + 1, where)
+            var (memberModule, memberEnv) = ModuleOf(member);
+            var analysed = AnalyseModule(memberModule, shape, memberEnv, context, depth + 1, where)
                 ?? throw Unsupported($"[Layer] {member.Name} of [LayerBlock] {block.Name} is null (only its Shortcut may be)", creation, where);
             shape = analysed.Out;
             parameters += analysed.Parameters;
@@ -551,17 +571,7 @@ internal static partial class ModelReader
         {
             if (operation is null) return Folded.NotConstant;
             if (operation is IFieldReferenceOperation { Field: { ContainingType.TypeKind: TypeKind.Enum } field }) return field.Name;
-            if (operation.ConstantValue.HasValue)
-            {
-                return operation.ConstantValue.Value switch
-                {
-                    null => Folded.Null,
-                    bool b => b,
-                    int or long or short or byte or sbyte or ushort or uint => Convert.ToInt64(operation.ConstantValue.Value, CultureInfo.InvariantCulture),
-                    double or float or decimal => Convert.ToDouble(operation.ConstantValue.Value, CultureInfo.InvariantCulture),
-                    _ => Folded.NotConstant,
-                };
-            }
+            if (operation.ConstantValue.HasValue) return ConstantFolding.Value(operation.ConstantValue.Value);
             switch (operation)
             {
                 case IConversionOperation conversion:
@@ -580,54 +590,13 @@ internal static partial class ModelReader
                     operation = condition ? conditional.WhenTrue : conditional.WhenFalse;
                     continue;
                 case IUnaryOperation unary:
-                    return (unary.OperatorKind, Fold(unary.Operand, env)) switch
-                    {
-                        (UnaryOperatorKind.Minus, long l) => checked(-l),
-                        (UnaryOperatorKind.Plus, long l) => l,
-                        (UnaryOperatorKind.Not, bool b) => !b,
-                        _ => Folded.NotConstant,
-                    };
+                    return ConstantFolding.Unary(unary.OperatorKind, Fold(unary.Operand, env));
                 case IBinaryOperation binary:
-                    return Binary(binary.OperatorKind, Fold(binary.LeftOperand, env), Fold(binary.RightOperand, env));
+                    return ConstantFolding.Binary(binary.OperatorKind, Fold(binary.LeftOperand, env), Fold(binary.RightOperand, env));
                 default:
                     return Folded.NotConstant;
             }
         }
-    }
-
-    private static object? Binary(BinaryOperatorKind op, object? left, object? right)
-    {
-        if (left is long a && right is long b)
-        {
-            return op switch
-            {
-                BinaryOperatorKind.Add => checked(a + b),
-                BinaryOperatorKind.Subtract => checked(a - b),
-                BinaryOperatorKind.Multiply => checked(a * b),
-                BinaryOperatorKind.Divide when b != 0 => a / b,
-                BinaryOperatorKind.Remainder when b != 0 => a % b,
-                BinaryOperatorKind.Equals => a == b,
-                BinaryOperatorKind.NotEquals => a != b,
-                BinaryOperatorKind.LessThan => a < b,
-                BinaryOperatorKind.LessThanOrEqual => a <= b,
-                BinaryOperatorKind.GreaterThan => a > b,
-                BinaryOperatorKind.GreaterThanOrEqual => a >= b,
-                _ => Folded.NotConstant,
-            };
-        }
-        if (left is bool x && right is bool y)
-        {
-            return op switch
-            {
-                BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.And => x && y,
-                BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.Or => x || y,
-                BinaryOperatorKind.Equals => x == y,
-                BinaryOperatorKind.NotEquals => x != y,
-                BinaryOperatorKind.ExclusiveOr => x ^ y,
-                _ => Folded.NotConstant,
-            };
-        }
-        return Folded.NotConstant;
     }
 
     private static object? Longs(IEnumerable<IOperation> elements, Env env)

@@ -143,7 +143,7 @@ internal sealed class SyntacticFactoryReader
                 continue;
             }
             if (!parameters[i].HasExplicitDefaultValue || parameters[i].IsParams) return null;
-            folded[parameters[i].Name] = Default(parameters[i].ExplicitDefaultValue);
+            folded[parameters[i].Name] = ConstantFolding.Value(parameters[i].ExplicitDefaultValue); // an enum default folds to its number, as bound
         }
         return new FactoryCall(method.Name, folded, locations, invocation.GetLocation());
     }
@@ -156,16 +156,6 @@ internal sealed class SyntacticFactoryReader
         }
         return -1;
     }
-
-    /// <summary>A default parameter value as binding folds it (an enum default is its underlying number).</summary>
-    private static object? Default(object? value) => value switch
-    {
-        null => Folded.Null,
-        bool b => b,
-        int or long or short or byte or sbyte or ushort or uint => System.Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        double or float or decimal => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
-        _ => Folded.NotConstant,
-    };
 
     /// <summary>The folded value as the parameter receives it (boxed in a holder so null can be a value), or null when
     /// it does not convert implicitly, or when the binder might choose differently (an int 0 also converts to an enum).</summary>
@@ -244,16 +234,13 @@ internal sealed class SyntacticFactoryReader
                 }
                 return elements;
             case PrefixUnaryExpressionSyntax unary:
-                return (unary.Kind(), Fold(unary.Operand)) switch
-                {
-                    (SyntaxKind.UnaryMinusExpression, long l) => Int(checked(-l)),
-                    (SyntaxKind.UnaryMinusExpression, double d) => -d,
-                    (SyntaxKind.UnaryPlusExpression, long l) => l,
-                    (SyntaxKind.LogicalNotExpression, bool b) => !b,
-                    _ => Folded.NotConstant,
-                };
+                return ConstantFolding.UnaryOperator(unary.Kind()) is { } unaryOperator
+                    ? IntRange(ConstantFolding.Unary(unaryOperator, Fold(unary.Operand)))
+                    : Folded.NotConstant;
             case BinaryExpressionSyntax binary:
-                return Binary(binary.Kind(), Fold(binary.Left), Fold(binary.Right));
+                return ConstantFolding.BinaryOperator(binary.Kind()) is { } binaryOperator
+                    ? IntRange(ConstantFolding.Binary(binaryOperator, Fold(binary.Left), Fold(binary.Right)))
+                    : Folded.NotConstant;
             case IdentifierNameSyntax identifier:
                 return Constant(model.LookupSymbols(identifier.SpanStart, null, identifier.Identifier.ValueText));
             case MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression, Expression: IdentifierNameSyntax left, Name: IdentifierNameSyntax right }:
@@ -268,8 +255,9 @@ internal sealed class SyntacticFactoryReader
         }
     }
 
-    /// <summary>An int-typed result outside int's range is an error in C# (or a different type): bind instead.</summary>
-    private static object Int(long value) => value is >= int.MinValue and <= int.MaxValue ? value : Folded.NotConstant;
+    /// <summary>Every integer folded here is an int, and an int result outside int's range is an error in C# (or of a
+    /// different type): bind instead.</summary>
+    private static object? IntRange(object? value) => value is long l and (< int.MinValue or > int.MaxValue) ? Folded.NotConstant : value;
 
     private static object? Constant(System.Collections.Immutable.ImmutableArray<ISymbol> symbols)
     {
@@ -282,41 +270,6 @@ internal sealed class SyntacticFactoryReader
             SpecialType.System_Double => field.ConstantValue,
             _ => Folded.NotConstant, // long, float, enum-typed consts...: bind
         };
-    }
-
-    private static object? Binary(SyntaxKind op, object? left, object? right)
-    {
-        if (left is long a && right is long b)
-        {
-            return op switch
-            {
-                SyntaxKind.AddExpression => Int(checked(a + b)),
-                SyntaxKind.SubtractExpression => Int(checked(a - b)),
-                SyntaxKind.MultiplyExpression => Int(checked(a * b)),
-                SyntaxKind.DivideExpression when b != 0 => Int(a / b),
-                SyntaxKind.ModuloExpression when b != 0 => a % b,
-                SyntaxKind.EqualsExpression => a == b,
-                SyntaxKind.NotEqualsExpression => a != b,
-                SyntaxKind.LessThanExpression => a < b,
-                SyntaxKind.LessThanOrEqualExpression => a <= b,
-                SyntaxKind.GreaterThanExpression => a > b,
-                SyntaxKind.GreaterThanOrEqualExpression => a >= b,
-                _ => Folded.NotConstant,
-            };
-        }
-        if (left is bool x && right is bool y)
-        {
-            return op switch
-            {
-                SyntaxKind.LogicalAndExpression or SyntaxKind.BitwiseAndExpression => x && y,
-                SyntaxKind.LogicalOrExpression or SyntaxKind.BitwiseOrExpression => x || y,
-                SyntaxKind.EqualsExpression => x == y,
-                SyntaxKind.NotEqualsExpression => x != y,
-                SyntaxKind.ExclusiveOrExpression => x ^ y,
-                _ => Folded.NotConstant,
-            };
-        }
-        return Folded.NotConstant;
     }
 
     /// <summary>TorchSharp.torch.nn when that is what the name <c>nn</c> means at the call, else null.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HopSplit.Planning.Solver;
 
 /// <summary>
@@ -66,6 +68,7 @@ internal sealed class IndexedMinHeap
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftUp(int at)
     {
         var item = _items[at];
@@ -83,6 +86,7 @@ internal sealed class IndexedMinHeap
         _position[item] = at;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDown(int at)
     {
         var item = _items[at];

@@ -58,24 +58,35 @@ public static class JointOptimizer
 
     /// <summary>
     /// Exact joint optimum: for a fixed M every stage cost grows with b, so only the smallest b giving
-    /// each M = ceil(B / b) can be optimal; solve MSP at each of those and keep the best.
+    /// each M = ceil(B / b) can be optimal. Those b are solved best-first: ordered by a cheap lower
+    /// bound on their T, each solved only for plans that beat the best T so far, and the search stops
+    /// when the next bound cannot beat it. Each plan found is also scored at its own best b
+    /// (closed form), which sharpens the incumbent early. The steps list the b whose solve found a
+    /// better plan, with that plan's best b and T.
     /// </summary>
     public static JointResult? Exact(MspSolver solver)
     {
         var problem = solver.Problem;
+        var candidates = JointCandidates.Ordered(solver);
+        if (candidates.Count == 0) return null; // memory does not depend on b: infeasible for every b
         var steps = new List<AlternationStep>();
         JointResult? best = null;
-        var previousM = -1;
-        for (var b = 1; b <= problem.BatchSize; b++)
+        foreach (var (b, lowerBound) in candidates)
         {
-            var m = problem.MicroBatches(b);
-            if (m == previousM) continue;
-            previousM = m;
-            var result = solver.Solve(b);
-            if (result is null) return null; // memory does not depend on b: infeasible for every b
-            steps.Add(new AlternationStep(b, result.Shape, b, result.Latency));
-            if (best is null || result.Latency < best.Latency)
-                best = new JointResult(result.Shape, b, result.Latency, steps);
+            var incumbent = best?.Latency ?? double.PositiveInfinity;
+            if (!CostCutoff.IsBelow(lowerBound, incumbent)) break; // the rest are sorted: none can win
+            var result = solver.SolveBelow(b, incumbent);
+            if (result is null)
+            {
+                if (best is null) return null; // the first solve has no incumbent: no plan at all
+                continue;
+            }
+            // The plan at its own best b is a candidate too (and often beats the b it was solved for):
+            // a better incumbent early prunes more of the b still to solve.
+            var choice = MicroBatchOptimizer.Optimize(problem, result.Shape);
+            steps.Add(new AlternationStep(b, result.Shape, choice.MicroBatchSize, choice.Latency));
+            if (result.Latency < incumbent) best = new JointResult(result.Shape, b, result.Latency, steps);
+            if (choice.Latency < best!.Latency) best = new JointResult(result.Shape, choice.MicroBatchSize, choice.Latency, steps);
         }
         return best is null ? null : best with { Steps = steps };
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HopSplit.Planning.Costs;
 using HopSplit.Planning.Model;
@@ -27,6 +28,11 @@ namespace HopSplit.Planning.Solver;
 /// never stored, and a state is dropped when the same vertex was reached at no more cost with a
 /// subset of its visited tracked nodes (dominance), so most (level, mask) blocks of a tracked search
 /// stay unreached; <see cref="StateBlocks"/> stores only the reached ones.
+/// </para>
+/// <para>
+/// The hot loops are marked <see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/>:
+/// a one-shot <c>hopsplit plan</c> would otherwise run its first solves in unoptimized tier-0 code
+/// (tiered compilation promotes a method only after 30 calls), about twice as slow (docs/planner.md).
 /// </para>
 /// </summary>
 internal sealed class LayeredPlanGraph
@@ -88,6 +94,7 @@ internal sealed class LayeredPlanGraph
     /// null walk mean that no such walk exists, unless <see cref="OverBudget"/> says the search
     /// stopped after holding more than <paramref name="stateBudget"/> states.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Solve(int b, double limit, PathMeasure measure, IReadOnlyList<int> tracked, CostCutoff cutoff, long stateBudget, out Walk? walk)
     {
         if (measure != PathMeasure.Sum && !double.IsPositiveInfinity(cutoff.Bound))
@@ -160,6 +167,7 @@ internal sealed class LayeredPlanGraph
         measure == PathMeasure.Sum ? distance + cost : Math.Max(distance, cost);
 
     /// <summary>Relaxes a link edge into Arr(level, mask + to); false when it would revisit a tracked node or not improve.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryRelaxLink(int level, int fromState, double distance, int mask, LinkHop hop, double cost, bool fromDeparture, PathMeasure measure, out int target, out double candidate)
     {
         var bit = Bit(hop.To);
@@ -185,6 +193,7 @@ internal sealed class LayeredPlanGraph
     /// never on a better walk and need not be kept. Every value compared with is the cost of a walk
     /// the search holds, so dropping this state never loses the optimum.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Dominated(double[] distances, int level, int mask, int node, double value)
     {
         if (mask == 0) return false;
@@ -212,6 +221,7 @@ internal sealed class LayeredPlanGraph
     /// reached are skipped. Every arrival relays once; only the arrivals that improved go through the
     /// heap after that (an arrival no larger than the one popped has already relayed its final value).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelaxLinks(int level, double limit, PathMeasure measure)
     {
         var linkCost = _costs.LinkCosts(level - 1);
@@ -239,6 +249,7 @@ internal sealed class LayeredPlanGraph
     }
 
     /// <summary>Relaxes the links out of a state; arrivals it improves in its own mask join the heap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Relay(int level, int from, double distance, int mask, bool fromDeparture, ReadOnlySpan<double> linkCost, double limit, PathMeasure measure)
     {
         foreach (var hop in _problem.Network.Outgoing(from % _nodes))
@@ -258,6 +269,7 @@ internal sealed class LayeredPlanGraph
     /// window start never moves back, so a monotone deque per node and mask keeps the minimum. Only
     /// the deques that hold a start are visited.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelaxComputeSliding(int level, double limit)
     {
         for (var n = 0; n < _nodes; n++)
@@ -291,6 +303,7 @@ internal sealed class LayeredPlanGraph
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelaxCompute(int level, int b, double limit, PathMeasure measure)
     {
         for (var n = 0; n < _nodes; n++)
@@ -324,6 +337,7 @@ internal sealed class LayeredPlanGraph
     }
 
     /// <summary>The best departure state after the last layer (at the sink when there is one), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int BestTerminal()
     {
         var sink = _problem.Network.SinkIndex;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HopSplit.Planning.Costs;
 
 namespace HopSplit.Planning.Solver;
@@ -44,6 +45,7 @@ internal sealed class LevelCosts
     }
 
     /// <summary>Fills the b-dependent tables (nothing to do when they already hold b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Prepare(int b)
     {
         if (b == _b) return;

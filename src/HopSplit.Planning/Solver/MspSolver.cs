@@ -79,6 +79,7 @@ public sealed class MspSolver
     private readonly KnownPlans _known = new();
     private readonly SumLowerBounds _proven = new();
     private readonly SearchBudgets _budgets;
+    private readonly Dictionary<int, double> _lowestBottleneck = new();
 
     public MspSolver(PlanningProblem problem) : this(problem, SearchBudgets.Default)
     {
@@ -104,8 +105,35 @@ public sealed class MspSolver
     /// <summary>The plan minimizing T(P, b) for this b (lambda = M - 1), or null when no plan is feasible.</summary>
     public MspResult? Solve(int b) => SolveWeighted(b, _problem.MicroBatches(b) - 1);
 
+    /// <summary>
+    /// The plan minimizing T(P, b) among those with T below <paramref name="below"/>, or null when none
+    /// beats it (or no plan is feasible). The exact joint mode passes its incumbent: every threshold
+    /// range that cannot beat it is dropped before it is searched, so a b that cannot win costs little.
+    /// </summary>
+    public MspResult? SolveBelow(int b, double below) => SolveWeighted(b, _problem.MicroBatches(b) - 1, below);
+
     /// <summary>The plan minimizing sum(c) + lambda * max(c) at micro-batch size b.</summary>
-    public MspResult? SolveWeighted(int b, double lambda)
+    public MspResult? SolveWeighted(int b, double lambda) => SolveWeighted(b, lambda, double.PositiveInfinity);
+
+    /// <summary>
+    /// A lower bound on T(P, b) over every plan, cheap next to a solve: the relaxed min-sum (revisits
+    /// allowed, no threshold) plus (M - 1) times the lowest possible bottleneck. Infinity when no
+    /// plan is feasible.
+    /// </summary>
+    public double LatencyLowerBound(int b)
+    {
+        CheckMicroBatch(b);
+        var lowestBottleneck = LowestBottleneckBound(b);
+        if (double.IsPositiveInfinity(lowestBottleneck)) return double.PositiveInfinity;
+        var started = Stopwatch.GetTimestamp();
+        _toGo.Compute(b, double.PositiveInfinity);
+        Statistics.SearchStates += _toGo.States;
+        var bound = _toGo.FromSource + (_problem.MicroBatches(b) - 1) * lowestBottleneck;
+        Trace?.Add(new SearchTrace("T bound", double.PositiveInfinity, double.PositiveInfinity, 0, _toGo.States, bound, Stopwatch.GetElapsedTime(started)));
+        return bound;
+    }
+
+    private MspResult? SolveWeighted(int b, double lambda, double below)
     {
         CheckMicroBatch(b);
         // Nodes tracked for another b are forgotten: each b learns the few it needs, where keeping
@@ -116,7 +144,7 @@ public sealed class MspSolver
         if (double.IsPositiveInfinity(lowestBottleneck)) return null;
 
         MspResult? best = null;
-        var bestObjective = double.PositiveInfinity;
+        var bestObjective = below; // only plans below it are looked for
         var unsettledBound = double.PositiveInfinity; // bound over ranges a budgeted search left open
         void Consider(Subproblem found)
         {
@@ -152,7 +180,7 @@ public sealed class MspSolver
             Consider(low);
             open.Push((range.Low, low.Max, low.SumLowerBound));
         }
-        if (best is null && !double.IsPositiveInfinity(unsettledBound))
+        if (best is null && double.IsPositiveInfinity(below) && !double.IsPositiveInfinity(unsettledBound))
         {
             // Budgeted searches found no plan but did not prove that none exists: find one.
             _toGo.Compute(b, double.PositiveInfinity);
@@ -189,6 +217,15 @@ public sealed class MspSolver
     /// Infinity when some layer fits nowhere.
     /// </summary>
     private double LowestBottleneckBound(int b)
+    {
+        // The exact joint mode asks twice per b (for its bound and its solve); each costs layers x nodes stage costs.
+        if (_lowestBottleneck.TryGetValue(b, out var known)) return known;
+        var bound = ComputeLowestBottleneckBound(b);
+        _lowestBottleneck[b] = bound;
+        return bound;
+    }
+
+    private double ComputeLowestBottleneckBound(int b)
     {
         var network = _problem.Network;
         var bound = _problem.ComputeCost(network.SourceIndex, 0, 0, b);

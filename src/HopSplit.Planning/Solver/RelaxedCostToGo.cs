@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HopSplit.Planning.Costs;
 
 namespace HopSplit.Planning.Solver;
@@ -9,6 +10,11 @@ namespace HopSplit.Planning.Solver;
 /// that cannot beat a known plan. Computed backwards level by level: compute edges with a sliding-window
 /// minimum (the same monotone-window argument as the forward search, mirrored), link edges with a
 /// Dijkstra over reversed links.
+/// <para>
+/// The hot loops are marked <see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/>:
+/// a one-shot <c>hopsplit plan</c> would otherwise run its first solves in unoptimized tier-0 code
+/// (tiered compilation promotes a method only after 30 calls), about twice as slow (docs/planner.md).
+/// </para>
 /// </summary>
 internal sealed class RelaxedCostToGo
 {
@@ -72,6 +78,7 @@ internal sealed class RelaxedCostToGo
     /// Computes the cost-to-go for b and limit; nothing to do when the last call had the same ones
     /// (the solver asks for it from several places for one threshold).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Compute(int b, double limit)
     {
         if (b == _computedB && limit.Equals(_computedLimit)) return;
@@ -99,6 +106,7 @@ internal sealed class RelaxedCostToGo
     /// The last allowed end only moves down as the start does, so a monotone deque per node keeps
     /// the minimum: new candidates enter at the head, ends that became too long leave at the tail.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelaxCompute(int level, double limit)
     {
         for (var n = 0; n < _nodes; n++)
@@ -131,6 +139,7 @@ internal sealed class RelaxedCostToGo
     /// arrival at most as large as the one popped has already relayed its final value), so the heap
     /// holds the few relays instead of every node.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelaxLinks(int level, double limit)
     {
         var linkCost = _costs.LinkCosts(level - 1);
@@ -146,6 +155,7 @@ internal sealed class RelaxedCostToGo
     }
 
     /// <summary>Relaxes the links into v: the nodes they come from may reach v's arrival and go on from there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelayInto(int v, double distance, int offset, ReadOnlySpan<double> linkCost, double limit)
     {
         foreach (var hop in _problem.Network.Incoming(v))
@@ -161,6 +171,7 @@ internal sealed class RelaxedCostToGo
     }
 
     /// <summary>Dep(level, u): a departure must forward, over the link that reaches the cheapest arrival.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeparturesFromArrivals(int offset, ReadOnlySpan<double> linkCost, double limit)
     {
         var network = _problem.Network;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HopSplit.Planning.Solver;
 
 /// <summary>
@@ -31,6 +33,7 @@ internal sealed class SlidingWindows
     public IReadOnlyList<int> Active => _active;
 
     /// <summary>Empties every window and lays out <paramref name="windows"/> of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(int windows)
     {
         if (_offset.Length < windows)
@@ -60,6 +63,7 @@ internal sealed class SlidingWindows
     }
 
     /// <summary>Adds a candidate; candidates pushed earlier with a value no better are dropped, as they can never be the minimum again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Push(int window, int level, double value)
     {
         if ((uint)window >= (uint)_windows) throw new ArgumentOutOfRangeException(nameof(window));
@@ -87,6 +91,7 @@ internal sealed class SlidingWindows
     /// its level; candidates before it are dropped for good. False (and the window leaves
     /// <see cref="Active"/>) when none is left.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMinimum(int window, int firstAllowed, out int level, out double value)
     {
         var offset = _offset[window];

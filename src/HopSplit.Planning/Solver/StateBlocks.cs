@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace HopSplit.Planning.Solver;
 
 /// <summary>
@@ -39,6 +41,7 @@ internal sealed class StateBlocks
     public long States => (long)Slots * _nodes;
 
     /// <summary>Forgets the last search and lays out <paramref name="blockCount"/> unreached blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(int blockCount)
     {
         for (var slot = 0; slot < Slots; slot++)
@@ -75,6 +78,7 @@ internal sealed class StateBlocks
         return slot;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Grow()
     {
         var slots = Math.Max(16, _blockOf.Length * 2);

@@ -18,12 +18,6 @@ namespace HopSplit.Tooling;
 /// </remarks>
 public static class ModelTypeProfiler
 {
-    /// <summary>Exit code: the profile was written.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code: the model could not be found or created; the message says why and how to fix it.</summary>
-    public const int InvalidInput = 1;
-
     /// <summary>Profiles the model named <paramref name="model"/> in <paramref name="assembly"/> and writes the file.</summary>
     /// <param name="assembly">The application holding the model.</param>
     /// <param name="model">The class's simple or full name; null when the assembly has exactly one [SplitModel].</param>
@@ -31,24 +25,24 @@ public static class ModelTypeProfiler
     /// <param name="outputPath">The file to write; null for <c>Model.hsprofile.json</c> in the current folder.</param>
     /// <param name="output">Where the summary goes.</param>
     /// <param name="error">Where problems go.</param>
-    /// <returns><see cref="Success"/> or <see cref="InvalidInput"/>.</returns>
+    /// <returns><see cref="ToolExitCodes.Success"/> or <see cref="ToolExitCodes.InvalidInput"/>.</returns>
     public static int Run(Assembly assembly, string? model, int batchSize, string? outputPath, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         if (batchSize < 1)
         {
             error.WriteLine($"error: the batch size must be at least 1, not {batchSize}");
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         if (ModelTypes.Find(assembly, model, out var problem) is not { } type)
         {
             error.WriteLine("error: " + problem);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         if (ModelTypes.Describe(type, out problem) is not { } description)
         {
             error.WriteLine("error: " + problem);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         GlibcHeap.KeepLargeBlocks();
         torch.set_num_threads(1);
@@ -67,6 +61,6 @@ public static class ModelTypeProfiler
                 $"{layer.Name,-16} {layer.ForwardSeconds * 1e6,12:F2} us {layer.BackwardSeconds * 1e6,13:F2} us {layer.OutputElements,9} {layer.Parameters,11}"));
         }
         output.WriteLine($"Wrote {path}. Add it to the project as <AdditionalFiles Include=\"{Path.GetFileName(path)}\" /> and the generator uses the measured numbers.");
-        return Success;
+        return ToolExitCodes.Success;
     }
 }

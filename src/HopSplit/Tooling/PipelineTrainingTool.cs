@@ -18,15 +18,6 @@ namespace HopSplit.Tooling;
 /// </remarks>
 public static class PipelineTrainingTool
 {
-    /// <summary>Exit code: trained.</summary>
-    public const int Success = 0;
-
-    /// <summary>Exit code: a flag, class or file is wrong (the message names it), or the model failed on the data.</summary>
-    public const int InvalidInput = 1;
-
-    /// <summary>Exit code: no plan fits the network.</summary>
-    public const int Infeasible = 2;
-
     /// <summary>Plans, trains and reports.</summary>
     /// <param name="assembly">The application.</param>
     /// <param name="model">The [SplitModel] class, or null for the only one.</param>
@@ -56,22 +47,22 @@ public static class PipelineTrainingTool
             var setup = TrainingSetup.Create(assembly, new TrainingSettings(model, data, networkFile, networkType, batchSize, steps, schedule, learningRate, seed));
             planned(setup.PlanJson().ToJsonString());
             finished(Train(setup, stepped).ToJsonString());
-            return Success;
+            return ToolExitCodes.Success;
         }
         catch (ToolInputException e)
         {
             error.WriteLine("error: " + e.Message);
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
         catch (InfeasiblePlanException e)
         {
             error.WriteLine("error: no feasible plan: " + e.Message);
-            return Infeasible;
+            return ToolExitCodes.Infeasible;
         }
         catch (PipelineStageException e)
         {
             error.WriteLine($"error: training failed: {FirstLine(e.Message)} (does --data give inputs of the model's input shape and int64 class labels?)");
-            return InvalidInput;
+            return ToolExitCodes.InvalidInput;
         }
     }
 
