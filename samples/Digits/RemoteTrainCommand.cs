@@ -3,6 +3,7 @@ using System.Globalization;
 using HopSplit.Distributed;
 using HopSplit.Distributed.Checkpoints;
 using HopSplit.Distributed.Recovery;
+using HopSplit.Distributed.Transport;
 using HopSplit.Planning;
 using HopSplit.Runtime;
 using HopSplit.Samples.Digits.Training;
@@ -52,17 +53,21 @@ internal static class RemoteTrainCommand
             Description = "Every N steps ping the workers of dead nodes and take back those that answer when a plan with them is 10% better (0: never).",
             DefaultValueFactory = _ => 5,
         };
+        var tls = new CoordinatorTlsOptions();
         var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
         foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan, routing, rejoinEvery }) command.Options.Add(option);
+        tls.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             Dictionary<string, Uri> nodes;
             SharedToken token;
+            StageClientOptions client;
             DigitsDataset data;
             try
             {
                 nodes = WorkerAddresses.Parse(parse.GetValue(workers)!);
                 token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName);
+                client = tls.Flags(parse).Apply(new StageClientOptions(), nodes.Values);
                 data = DigitsDataset.Load(parse.GetValue(mnist)?.FullName);
             }
             catch (Exception e) when (e is ArgumentException or IOException or ToolInputException)
@@ -90,6 +95,7 @@ internal static class RemoteTrainCommand
                     {
                         Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
                         Routing = parse.GetValue(routing) == "direct" ? FrameRouting.Direct : FrameRouting.ViaCoordinator,
+                        Client = client,
                     },
                     RejoinEvery = parse.GetValue(rejoinEvery),
                     CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,

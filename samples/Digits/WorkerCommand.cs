@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HopSplit.Distributed;
+using HopSplit.Distributed.Transport;
 using HopSplit.Runtime;
 using TorchSharp;
 
@@ -28,7 +29,7 @@ internal static class WorkerCommand
     {
         var listen = new Option<string>("--listen")
         {
-            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS; port 0 picks a free port, printed at start).",
+            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS), or https://HOST:PORT with --tls-cert; port 0 picks a free port, printed at start.",
             DefaultValueFactory = _ => "http://127.0.0.1:5005",
         };
         var tokenFile = new Option<FileInfo>("--token-file")
@@ -51,13 +52,15 @@ internal static class WorkerCommand
         {
             Description = "Stop when the process with this id exits (the cluster command passes its own, so no worker outlives it).",
         };
-        var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated).");
+        var tls = new WorkerTlsOptions();
+        var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated; TLS with client certificates as an option).");
         command.Options.Add(stopWith);
         command.Options.Add(listen);
         command.Options.Add(tokenFile);
         command.Options.Add(maxFrame);
         command.Options.Add(threads);
         command.Options.Add(delay);
+        tls.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var address))
@@ -68,9 +71,12 @@ internal static class WorkerCommand
             StageWorkerHostOptions options;
             try
             {
+                var (certificate, clientCa) = tls.Flags(parse).Load(address);
                 options = new StageWorkerHostOptions
                 {
                     Listen = address,
+                    Certificate = certificate,
+                    ClientCertificateAuthority = clientCa,
                     Token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName),
                     MaxFrameBytes = checked(parse.GetValue(maxFrame) << 20),
                     ComputeDelay = TimeSpan.FromMilliseconds(parse.GetValue(delay)),

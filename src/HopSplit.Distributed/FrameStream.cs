@@ -45,7 +45,8 @@ public static class FrameStream
             return new TensorFrame(header, Array.Empty<byte>());
         }
         FrameRules.CheckTensor(header, maxFrameBytes);
-        var payload = new byte[header.ByteLength];
+        // Not zeroed: every byte is overwritten by a chunk, and a frame whose chunks fall short is refused below.
+        var payload = GC.AllocateUninitializedArray<byte>(checked((int)header.ByteLength));
         var received = 0L;
         var chunk = reader.Current;
         while (true)

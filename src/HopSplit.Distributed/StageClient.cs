@@ -20,12 +20,15 @@ public sealed class StageClient : IDisposable
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(token);
         _options = options ?? new StageClientOptions();
+        if (_options.ChunkBytes < 1 || _options.ChunkBytes > StageWorkerHostOptions.MaxChunkBytes)
+            throw new ArgumentException($"StageClientOptions.ChunkBytes is {_options.ChunkBytes}; it must be between 1 and 4 MiB", nameof(options));
         Address = address;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = Handler(_options),
-            MaxReceiveMessageSize = _options.ChunkBytes + (64 << 10),
-            MaxSendMessageSize = _options.ChunkBytes + (64 << 10),
+            // Any chunk size a worker may send, not only the coordinator's own.
+            MaxReceiveMessageSize = StageWorkerHostOptions.MaxMessageBytes,
+            MaxSendMessageSize = StageWorkerHostOptions.MaxMessageBytes,
         });
         _client = new Protocol.StageService.StageServiceClient(_channel);
         _headers = new Metadata { { "authorization", token.HeaderValue } };

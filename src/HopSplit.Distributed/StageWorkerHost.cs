@@ -60,15 +60,17 @@ public sealed class StageWorkerHost : IAsyncDisposable
         builder.WebHost.UseUrls(options.Listen.GetLeftPart(UriPartial.Authority));
         // The slim builder leaves HTTPS out unless asked for.
         if (options.Certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
+        // Larger receive buffers for tensors (LargeBlockMemoryPool says why).
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
         var state = new WorkerState(factory, options);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(options.Token);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<TokenAuthInterceptor>();
-            // A chunk plus its header; frames themselves are bounded by MaxFrameBytes.
-            grpc.MaxReceiveMessageSize = options.ChunkBytes + (64 << 10);
-            grpc.MaxSendMessageSize = options.ChunkBytes + (64 << 10);
+            // The largest chunk any peer may send plus its header; frames themselves are bounded by MaxFrameBytes.
+            grpc.MaxReceiveMessageSize = StageWorkerHostOptions.MaxMessageBytes;
+            grpc.MaxSendMessageSize = StageWorkerHostOptions.MaxMessageBytes;
         });
         var app = builder.Build();
         app.MapGrpcService<StageService>();
@@ -112,7 +114,7 @@ public sealed class StageWorkerHost : IAsyncDisposable
         if (!tls && (options.Certificate is not null || options.ClientCertificateAuthority is not null))
             throw new ArgumentException($"a certificate is given but the listen address {options.Listen} is http://; use https://host:port for TLS");
         if (options.MaxFrameBytes < 1) throw new ArgumentException($"MaxFrameBytes is {options.MaxFrameBytes}; it must be positive");
-        if (options.ChunkBytes < 1 || options.ChunkBytes > 4 << 20)
+        if (options.ChunkBytes < 1 || options.ChunkBytes > StageWorkerHostOptions.MaxChunkBytes)
             throw new ArgumentException($"ChunkBytes is {options.ChunkBytes}; it must be between 1 and 4 MiB");
     }
 

@@ -9,8 +9,23 @@ public sealed class StageWorkerHostOptions
     /// <summary>The largest frame (payload bytes of one tensor) a worker accepts by default: 256 MiB.</summary>
     public const int DefaultMaxFrameBytes = 256 << 20;
 
-    /// <summary>The default payload per chunk: 1 MiB, well under gRPC's 4 MiB message limit.</summary>
-    public const int DefaultChunkBytes = 1 << 20;
+    /// <summary>
+    /// The default payload per chunk: 64 KiB. Every chunk a peer receives becomes a new byte array (protobuf copies
+    /// a bytes field on parsing); under the 85,000 bytes of .NET's large object heap these are cheap short-lived
+    /// objects, while 1 MiB chunks made each a large-object allocation with fresh pages and full collections
+    /// (docs/distributed.md, "Tensor throughput").
+    /// </summary>
+    public const int DefaultChunkBytes = 64 << 10;
+
+    /// <summary>The largest payload per chunk either end sends (gRPC's default message limit is 4 MiB).</summary>
+    public const int MaxChunkBytes = 4 << 20;
+
+    /// <summary>
+    /// The largest message either end accepts: the largest chunk plus room for its header, whatever chunk size this
+    /// end sends, so that peers configured with other chunk sizes understand each other. Frames themselves are
+    /// bounded by <see cref="MaxFrameBytes"/>.
+    /// </summary>
+    internal const int MaxMessageBytes = MaxChunkBytes + (64 << 10);
 
     /// <summary>Where to listen, e.g. http://127.0.0.1:5005 (HTTP/2 without TLS); port 0 picks a free port (see <see cref="StageWorkerHost.Address"/>).</summary>
     public required Uri Listen { get; init; }

@@ -42,8 +42,11 @@ public static class TensorCodec
         var dtype = WireType(tensor.dtype);
         using var scope = NewDisposeScope(); // the detached and contiguous copies
         var contiguous = tensor.detach().cpu().contiguous();
-        // One copy of the storage's bytes (element-wise accessors such as data<T>().ToArray() are far slower).
-        var payload = contiguous.bytes.ToArray();
+        // One copy of the storage's bytes (element-wise accessors such as data<T>().ToArray() are far slower), into an
+        // array the runtime need not zero first since the copy fills it.
+        var storage = contiguous.bytes;
+        var payload = GC.AllocateUninitializedArray<byte>(storage.Length);
+        storage.CopyTo(payload);
         var header = new FrameHeader
         {
             Step = step, MicroBatch = microBatch, MicroBatches = microBatches, Stage = stage, Dtype = dtype, ByteLength = payload.Length,

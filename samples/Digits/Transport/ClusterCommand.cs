@@ -37,10 +37,15 @@ internal static class ClusterCommand
         emulation.AcceptOnlyFromAmong("modeled", "none");
         var compare = new Option<bool>("--compare") { Description = "Also train in this process with the emulated runtime (same plan, steps and data) and compare step times." };
         var seed = new Option<int>("--seed") { Description = "Initial weights (built by every worker) and data order.", DefaultValueFactory = _ => 1 };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Mutual TLS: make a private CA for this run, start the workers on https:// with a certificate it issued and " +
+                          "--client-ca, and connect with a client certificate it issued (the files are deleted afterwards).",
+        };
         var command = new Command("cluster",
             "Start one `digits worker` process per node of the plan on loopback (fresh random token), train DigitNet over gRPC " +
             "with the plan's network emulated, print measured against predicted, and stop the workers.");
-        foreach (var option in new Option[] { steps, warmUp, schedule, allNodes, emulation, compare, seed }) command.Options.Add(option);
+        foreach (var option in new Option[] { steps, warmUp, schedule, allNodes, emulation, compare, seed, tls }) command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
             if (parse.GetValue(warmUp) < 0)
@@ -50,7 +55,7 @@ internal static class ClusterCommand
             }
             var settings = new ClusterSettings(DigitsApp.ScheduleOf(parse.GetValue(schedule)), parse.GetValue(warmUp), parse.GetValue(steps),
                 parse.GetValue(allNodes), parse.GetValue(emulation) == "none" ? NetworkEmulation.None : NetworkEmulation.Modeled,
-                parse.GetValue(compare), parse.GetValue(seed));
+                parse.GetValue(compare), parse.GetValue(seed), parse.GetValue(tls));
             try
             {
                 return await RunAsync(settings, output, cancellation);
@@ -69,7 +74,7 @@ internal static class ClusterCommand
         return command;
     }
 
-    private sealed record ClusterSettings(ScheduleKind Schedule, int WarmUp, int Steps, bool AllNodes, NetworkEmulation Emulation, bool Compare, int Seed)
+    private sealed record ClusterSettings(ScheduleKind Schedule, int WarmUp, int Steps, bool AllNodes, NetworkEmulation Emulation, bool Compare, int Seed, bool Tls)
     {
         public const int BatchSize = 64;
         public const double LearningRate = 0.05;
@@ -84,16 +89,19 @@ internal static class ClusterCommand
         var layout = Layout(settings);
         var nodes = layout.ComputeStages.Select(s => s.Id).Distinct().ToArray();
         var tokenFile = WriteTokenFile();
+        using var certificates = settings.Tls ? ClusterCertificates.Create() : null;
         try
         {
-            await using var workers = await WorkerProcesses.StartAsync(nodes.Length, tokenFile, TimeSpan.FromSeconds(120), cancellation);
-            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}).");
+            IReadOnlyList<string> listen = certificates?.WorkerArguments ?? ["--listen", "http://127.0.0.1:0"];
+            await using var workers = await WorkerProcesses.StartAsync(nodes.Length, tokenFile, listen, TimeSpan.FromSeconds(120), cancellation);
+            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}){(settings.Tls ? " serving mutual TLS" : "")}.");
             var addresses = nodes.Select((node, i) => (node, workers.Addresses[i])).ToDictionary(p => p.node, p => p.Item2);
             using var trainer = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
             {
                 Workers = addresses, Token = SharedToken.FromFile(tokenFile), Seed = settings.Seed,
                 LearningRate = ClusterSettings.LearningRate, Momentum = ClusterSettings.Momentum, Schedule = settings.Schedule,
                 Emulation = settings.Emulation,
+                Client = new StageClientOptions { ClientCertificate = certificates?.Client, ServerCertificateAuthority = certificates?.Authority },
             }, cancellation);
             foreach (var (stage, worker) in trainer.Assignments)
                 output.WriteLine($"{stage.Id}: layers {stage.Ref.FirstLayer}..{stage.Ref.LastLayer} on {worker}");

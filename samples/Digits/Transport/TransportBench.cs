@@ -17,7 +17,8 @@ namespace HopSplit.Samples.Digits.Transport;
 internal static class TransportBench
 {
     /// <summary>One payload size: median round-trip seconds of both paths.</summary>
-    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds, double EncodeSeconds, double DecodeSeconds, double ElementwiseEncodeSeconds)
+    public sealed record Row(int MiB, double GrpcSeconds, double SocketSeconds, double EncodeSeconds, double DecodeSeconds, double ElementwiseEncodeSeconds,
+        double GrpcCpuSeconds)
     {
         /// <summary>Payload MB (10^6 bytes) moved per second, there and back.</summary>
         public double GrpcMBps => 2.0 * MiB * (1 << 20) / GrpcSeconds / 1e6;
@@ -43,19 +44,23 @@ internal static class TransportBench
         var rows = new List<Row>();
         foreach (var mib in SizesMiB)
         {
-            var grpc = await GrpcRoundTripsAsync(client, mib, repeats);
+            var (grpc, grpcCpu) = await GrpcRoundTripsAsync(client, mib, repeats);
             var socket = await SocketRoundTripsAsync(echo, mib, repeats);
             var (encode, decode) = CodecTimes(mib, repeats);
             var elementwise = ElementwiseEncodeTimes(mib, repeats);
-            var row = new Row(mib, Median(grpc), Median(socket), Median(encode), Median(decode), Median(elementwise));
+            var row = new Row(mib, Median(grpc), Median(socket), Median(encode), Median(decode), Median(elementwise), Median(grpcCpu));
             progress.WriteLine(FormattableString.Invariant($"{mib,3} MiB: gRPC {row.GrpcSeconds * 1e3,8:F1} ms, socket {row.SocketSeconds * 1e3,8:F1} ms per round trip"));
             rows.Add(row);
         }
         return rows;
     }
 
-    /// <summary>Round trips of a frame of <paramref name="mib"/> MiB through the worker's middle (identity) segment: a forward and a backward per step.</summary>
-    private static async Task<List<double>> GrpcRoundTripsAsync(StageClient client, int mib, int repeats)
+    /// <summary>
+    /// Round trips of a frame of <paramref name="mib"/> MiB through the worker's middle (identity) segment: a forward and a
+    /// backward per step. Also the process's CPU seconds per round trip (both ends live in this process): on a machine
+    /// shared with other work the wall time mostly measures waiting for a core, the CPU time what the transport costs.
+    /// </summary>
+    private static async Task<(List<double> Wall, List<double> Cpu)> GrpcRoundTripsAsync(StageClient client, int mib, int repeats)
     {
         // A fresh assignment per size: step numbers restart at 0.
         await client.AssignAsync(new AssignRequest
@@ -66,24 +71,33 @@ internal static class TransportBench
         TensorFrame frame;
         using (var tensor = torch.rand(elements / 1024, 1024))
             frame = TensorCodec.ToFrame(tensor, 0, 0, 1, 1);
-        var times = new List<double>();
+        var (times, cpu) = (new List<double>(), new List<double>());
+        using var process = Process.GetCurrentProcess();
         for (var step = 0; step <= repeats; step++)
         {
             frame.Header.Step = step;
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var output = await client.ForwardAsync(frame, CancellationToken.None);
             var forward = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            var cpuMiddle = process.TotalProcessorTime;
             clock.Restart();
             var gradient = await client.BackwardAsync(frame, CancellationToken.None);
             var backward = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            var cpuEnd = process.TotalProcessorTime;
             if (output.Payload.Length != frame.Payload.Length || gradient.Payload.Length != frame.Payload.Length)
                 throw new InvalidOperationException("the identity segment answered with a frame of another size");
             await client.StepAsync(1, step, CancellationToken.None);
             if (step == 0) continue; // warm-up: connection windows, JIT, first allocations
             times.Add(forward);
             times.Add(backward);
+            cpu.Add((cpuMiddle - cpuStart).TotalSeconds);
+            cpu.Add((cpuEnd - cpuMiddle).TotalSeconds);
         }
-        return times;
+        return (times, cpu);
     }
 
     /// <summary>

@@ -20,12 +20,17 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> workers and returns once all of them listen.</summary>
     /// <exception cref="InvalidOperationException">A worker exited or did not listen in time; the message holds its output.</exception>
-    public static async Task<WorkerProcesses> StartAsync(int count, string tokenFile, TimeSpan timeout, CancellationToken cancellation)
+    /// <param name="count">How many.</param>
+    /// <param name="tokenFile">The token file every worker reads.</param>
+    /// <param name="listen">`--listen` and the TLS flags: an http:// or https:// loopback address with port 0.</param>
+    /// <param name="timeout">How long a worker may take to listen.</param>
+    /// <param name="cancellation">Stops waiting (and the workers).</param>
+    public static async Task<WorkerProcesses> StartAsync(int count, string tokenFile, IReadOnlyList<string> listen, TimeSpan timeout, CancellationToken cancellation)
     {
         var processes = new WorkerProcesses();
         try
         {
-            for (var i = 0; i < count; i++) processes._workers.Add(Worker.Start(tokenFile));
+            for (var i = 0; i < count; i++) processes._workers.Add(Worker.Start(tokenFile, listen));
             await Task.WhenAll(processes._workers.Select(w => w.WaitListeningAsync(timeout, cancellation)));
             return processes;
         }
@@ -55,14 +60,14 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 
         public Uri? Address { get; private set; }
 
-        public static Worker Start(string tokenFile)
+        public static Worker Start(string tokenFile, IReadOnlyList<string> listen)
         {
             // This application again: its apphost, or `dotnet digits.dll` when run through the dotnet host.
             var self = Environment.ProcessPath ?? "dotnet";
             var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Worker).Assembly.Location);
-            foreach (var arg in new[] { "worker", "--listen", "http://127.0.0.1:0", "--token-file", tokenFile, "--torch-threads", "1",
-                         "--stop-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            foreach (var arg in new[] { "worker", "--token-file", tokenFile, "--torch-threads", "1",
+                         "--stop-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(listen))
                 start.ArgumentList.Add(arg);
             var worker = new Worker(Process.Start(start) ?? throw new InvalidOperationException($"cannot start {self}"));
             worker.Process.OutputDataReceived += (_, e) => worker.Read(e.Data);

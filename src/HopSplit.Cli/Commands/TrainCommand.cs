@@ -41,13 +41,22 @@ internal static class TrainCommand
                           "id=URL,... (e.g. sensor=http://127.0.0.1:5001,gateway=http://127.0.0.1:5002).",
         };
         var tokenFile = new Option<FileInfo?>("--token-file") { Description = "With --workers: the file holding the workers' shared token." };
+        var tlsCertificate = new Option<FileInfo?>("--tls-cert")
+        {
+            Description = "With https:// --workers started with --client-ca: the coordinator's client certificate (PEM, its key in --tls-key or the same file, or .pfx/.p12 with its key).",
+        };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The PEM private key of --tls-cert, when it is not in the certificate file." };
+        var serverCa = new Option<FileInfo?>("--server-ca")
+        {
+            Description = "With https:// --workers: accept only workers whose certificate this CA (PEM or DER) issued, instead of the machine's trusted CAs.",
+        };
         var json = new Option<bool>("--json") { Description = "Print the plan and the report as one JSON object, without progress." };
         var command = new Command("train",
             "Plan a built application's model on a network, then train it on the application's ITrainingData with the plan: in this " +
             "process over the emulated network (every stage paced to its node's and link's declared speed), or on hopsplit worker " +
             "processes with --workers. Prints measured against predicted step time, the loss and the test accuracy.");
         application.AddTo(command);
-        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, json })
+        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, tlsCertificate, tlsKey, serverCa, json })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -55,6 +64,8 @@ internal static class TrainCommand
             var hasToken = result.GetValue(tokenFile) is not null;
             if (hasWorkers && !hasToken) result.AddError("--workers needs --token-file: the file holding the workers' shared token");
             if (hasToken && !hasWorkers) result.AddError("--token-file is only used with --workers");
+            foreach (var tls in new Option[] { tlsCertificate, tlsKey, serverCa })
+                if (!hasWorkers && result.GetResult(tls) is { Implicit: false }) result.AddError($"{tls.Name} is only used with --workers");
             if (result.GetValue(network) is not null && result.GetValue(networkType) is not null) result.AddError("give --network or --network-type, not both");
         });
         command.SetAction((parse, cancellation) => Task.Run(() =>
@@ -73,7 +84,8 @@ internal static class TrainCommand
                 ? ApplicationTool.Run(parse.GetValue(application.Assembly)!, ToolEntryPoint.InHopSplit("PipelineTrainingTool"),
                     [.. common, view.Planned, view.Stepped, view.Finished, problems], problems)
                 : ApplicationTool.Run(parse.GetValue(application.Assembly)!, ToolEntryPoint.InDistributed("DistributedTrainingTool"),
-                    [.. common, remote, parse.GetValue(tokenFile)!.FullName, view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
+                    [.. common, remote, parse.GetValue(tokenFile)!.FullName,
+                     parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(serverCa)?.FullName, view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
             error.Write(problems.ToString());
             if (code != ExitCodes.Success && asJson)
             {

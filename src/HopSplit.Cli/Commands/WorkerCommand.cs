@@ -14,7 +14,7 @@ internal static class WorkerCommand
         var application = new ApplicationOptions();
         var listen = new Option<string>("--listen", "-l")
         {
-            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS; port 0 picks a free port, printed at start).",
+            Description = "Where to listen: http://HOST:PORT (HTTP/2 without TLS), or https://HOST:PORT with --tls-cert; port 0 picks a free port, printed at start.",
             DefaultValueFactory = _ => "http://127.0.0.1:5005",
         };
         var tokenFile = new Option<FileInfo>("--token-file")
@@ -31,14 +31,24 @@ internal static class WorkerCommand
         {
             if (result.GetValueOrDefault<int>() < 1) result.AddError("--torch-threads must be at least 1");
         });
+        var tlsCertificate = new Option<FileInfo?>("--tls-cert")
+        {
+            Description = "Serve over TLS (with an https:// --listen address) with this certificate: a PEM file (its key in --tls-key or in the same file) or a .pfx/.p12 file with its key, without a password.",
+        };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "The PEM private key of --tls-cert, when it is not in the certificate file." };
+        var clientCa = new Option<FileInfo?>("--client-ca")
+        {
+            Description = "Require every coordinator to present a client certificate issued by this CA (PEM or DER); others are refused in the TLS handshake.",
+        };
         var command = new Command("worker",
             "Host a model's pipeline segments for a coordinator (hopsplit train --workers) over gRPC, token-authenticated, " +
             "until Ctrl+C or SIGTERM. Start one per device; the coordinator assigns each its layers and the initial weights' seed.");
         application.AddTo(command);
-        foreach (var option in new Option[] { listen, tokenFile, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { listen, tokenFile, threads, tlsCertificate, tlsKey, clientCa }) command.Options.Add(option);
         command.SetAction((parse, cancellation) => Task.Run(() => ApplicationTool.Run(parse.GetValue(application.Assembly)!,
             ToolEntryPoint.InDistributed("StageWorkerTool"),
-            [parse.GetValue(application.Model), parse.GetValue(listen), parse.GetValue(tokenFile)!.FullName, parse.GetValue(threads), output, error, cancellation],
+            [parse.GetValue(application.Model), parse.GetValue(listen), parse.GetValue(tokenFile)!.FullName, parse.GetValue(threads),
+             parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(clientCa)?.FullName, output, error, cancellation],
             error), CancellationToken.None));
         return command;
     }

@@ -149,14 +149,15 @@ public sealed class ResilientTrainer : IDisposable
             {
                 return await DistributedTrainer.ConnectAsync(PlanOnSurvivorsOrFail().Layout, TrainerOptions(), cancellation).ConfigureAwait(false);
             }
-            catch (DistributedStageException) when (!cancellation.IsCancellationRequested)
+            catch (DistributedStageException e) when (!cancellation.IsCancellationRequested)
             {
                 var dead = await DeadAmongAsync(_live.Values.Distinct()).ConfigureAwait(false);
                 if (dead.Count == 0) throw; // a worker refused its segment: its message says why
                 var nodes = _live.Where(p => dead.Contains(p.Value)).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
+                // The first failure is kept: a refused TLS handshake looks like a dead worker, and its status says so.
                 if (nodes.Length == _live.Count)
                     throw new RecoveryFailedException("no worker answers: " + string.Join(", ", _live.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) +
-                        "; start the workers or correct their addresses", new HashSet<string>(_live.Keys));
+                        $"; start the workers or correct their addresses (first failure: {e.Message.ReplaceLineEndings(" ")})", new HashSet<string>(_live.Keys));
                 foreach (var node in nodes) Drop(node);
                 _network = NetworkChanges.Without(_network, _dead);
                 Decide(0, DecisionKind.Recovered, $"at start: worker(s) {string.Join(", ", dead)} (node(s) {string.Join(", ", nodes)}) do not answer; planning without them", 0);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using HopSplit.Distributed;
+using HopSplit.Distributed.Transport;
 using HopSplit.Planning;
 using HopSplit.Runtime;
 using TorchSharp;
@@ -30,6 +31,9 @@ public static class DistributedTrainingTool
     /// <param name="seed">Initial weights, built by every worker.</param>
     /// <param name="workers">"id=http://host:port,...": the worker of every compute node of the plan.</param>
     /// <param name="tokenFile">The file holding the workers' shared token.</param>
+    /// <param name="tlsCertificate">--tls-cert: the client certificate for https:// workers that require one, or null.</param>
+    /// <param name="tlsKey">--tls-key: its PEM key when not in the certificate file, or null.</param>
+    /// <param name="serverCa">--server-ca: the CA the workers' certificates must be issued by, or null for the machine's trusted CAs.</param>
     /// <param name="planned">Hears the plan as JSON before training starts.</param>
     /// <param name="stepped">Hears every step's number (1-based) and loss.</param>
     /// <param name="finished">Hears the report as JSON.</param>
@@ -37,7 +41,7 @@ public static class DistributedTrainingTool
     /// <param name="cancellation">Stops training (Ctrl+C).</param>
     public static int Run(Assembly assembly, string? model, string? data, string? networkFile, string? networkType,
         int batchSize, int steps, string schedule, double learningRate, long seed, string workers, string tokenFile,
-        Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
+        string? tlsCertificate, string? tlsKey, string? serverCa, Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(stepped);
@@ -48,10 +52,11 @@ public static class DistributedTrainingTool
         {
             var addresses = WorkerAddresses.Parse(workers);
             var token = ReadToken(tokenFile);
+            var client = ClientOptions(new CoordinatorTlsFlags(tlsCertificate, tlsKey, serverCa), addresses.Values);
             var setup = TrainingSetup.Create(assembly, new TrainingSettings(model, data, networkFile, networkType, batchSize, steps, schedule, learningRate, seed));
             CheckWorkers(setup, addresses);
             planned(setup.PlanJson().ToJsonString());
-            finished(TrainAsync(setup, addresses, token, stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
+            finished(TrainAsync(setup, addresses, token, client, stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
             return ToolExitCodes.Success;
         }
         catch (ToolInputException e)
@@ -90,6 +95,18 @@ public static class DistributedTrainingTool
         }
     }
 
+    private static StageClientOptions ClientOptions(CoordinatorTlsFlags tls, IEnumerable<Uri> workers)
+    {
+        try
+        {
+            return tls.Apply(new StageClientOptions(), workers);
+        }
+        catch (TlsFileException e)
+        {
+            throw new ToolInputException(e.Message);
+        }
+    }
+
     /// <summary>Every compute node of the plan needs a worker, and every worker a node of the network.</summary>
     private static void CheckWorkers(TrainingSetup setup, IReadOnlyDictionary<string, Uri> addresses)
     {
@@ -102,13 +119,13 @@ public static class DistributedTrainingTool
     }
 
     private static async Task<JsonObject> TrainAsync(TrainingSetup setup, IReadOnlyDictionary<string, Uri> addresses, SharedToken token,
-        Action<int, double> stepped, CancellationToken cancellation)
+        StageClientOptions client, Action<int, double> stepped, CancellationToken cancellation)
     {
         var settings = setup.Settings;
         using var trainer = await DistributedTrainer.ConnectAsync(setup.Layout, new DistributedTrainerOptions
         {
             Workers = addresses, Token = token, Seed = settings.Seed, LearningRate = settings.LearningRate, Momentum = TrainingSettings.Momentum,
-            Schedule = setup.Schedule,
+            Schedule = setup.Schedule, Client = client,
         }, cancellation).ConfigureAwait(false);
         var losses = new List<double>();
         var walls = new List<double>();

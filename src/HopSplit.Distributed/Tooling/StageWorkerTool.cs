@@ -1,5 +1,6 @@
 using System.Reflection;
 using HopSplit.Distributed;
+using HopSplit.Distributed.Transport;
 using HopSplit.Runtime;
 using TorchSharp;
 
@@ -18,14 +19,17 @@ public static class StageWorkerTool
     /// <summary>Serves until stopped.</summary>
     /// <param name="assembly">The application.</param>
     /// <param name="model">The [SplitModel] class, or null for the only one.</param>
-    /// <param name="listen">http://HOST:PORT (port 0 picks a free port).</param>
+    /// <param name="listen">http://HOST:PORT, or https://HOST:PORT with a certificate (port 0 picks a free port).</param>
     /// <param name="tokenFile">The file holding the shared token.</param>
     /// <param name="torchThreads">libtorch's intra-op threads.</param>
+    /// <param name="tlsCertificate">--tls-cert: the worker's certificate (PEM, or PKCS#12 with its key), or null for plain HTTP/2.</param>
+    /// <param name="tlsKey">--tls-key: the PEM key of a PEM certificate, or null when the certificate file holds it.</param>
+    /// <param name="clientCa">--client-ca: require coordinators' client certificates issued by this CA, or null.</param>
     /// <param name="output">Hears the listening address.</param>
     /// <param name="error">Where problems go, one line each.</param>
     /// <param name="cancellation">Stops the worker.</param>
     public static int Run(Assembly assembly, string? model, string listen, string tokenFile, int torchThreads,
-        TextWriter output, TextWriter error, CancellationToken cancellation)
+        string? tlsCertificate, string? tlsKey, string? clientCa, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentNullException.ThrowIfNull(output);
@@ -43,11 +47,16 @@ public static class StageWorkerTool
         StageWorkerHostOptions options;
         try
         {
-            options = new StageWorkerHostOptions { Listen = address, Token = SharedToken.FromFile(tokenFile) };
+            var (certificate, authority) = new WorkerTlsFlags(tlsCertificate, tlsKey, clientCa).Load(address);
+            options = new StageWorkerHostOptions
+            {
+                Listen = address, Token = ReadToken(tokenFile), Certificate = certificate, ClientCertificateAuthority = authority,
+            };
         }
         catch (ArgumentException e)
         {
-            error.WriteLine("error: --token-file: " + e.Message);
+            // TLS messages name their flag; token messages get theirs in ReadToken.
+            error.WriteLine("error: " + e.Message);
             return ToolExitCodes.InvalidInput;
         }
         GlibcHeap.KeepLargeBlocks();
@@ -76,5 +85,17 @@ public static class StageWorkerTool
         {
         }
         return ToolExitCodes.Success;
+    }
+
+    private static SharedToken ReadToken(string path)
+    {
+        try
+        {
+            return SharedToken.FromFile(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("--token-file: " + e.Message, e);
+        }
     }
 }

@@ -37,7 +37,7 @@ public class DigitsDistributedCommandTests
             File.WriteAllText(file, DistributedFixtures.Token.Value);
             (code, error) = Run("worker", "--token-file", file, "--listen", "https://127.0.0.1:5005");
             Assert.Equal(DigitsApp.InvalidInput, code);
-            Assert.Equal("error: the listen address https://127.0.0.1:5005/ is https: give the worker's certificate (StageWorkerHostOptions.Certificate) or listen on http://", error.Trim());
+            Assert.Equal("error: --listen https://127.0.0.1:5005/ is https: give the worker's certificate with --tls-cert (and --tls-key), or listen on http://", error.Trim());
         }
         finally
         {
@@ -46,7 +46,7 @@ public class DigitsDistributedCommandTests
     }
 
     [Theory]
-    [InlineData("sensor", "--workers: 'sensor' is not id=http://host:port")]
+    [InlineData("sensor", "--workers: 'sensor' is not id=http://host:port (or id=https://host:port with TLS)")]
     [InlineData("sensor=http://127.0.0.1:1,sensor=http://127.0.0.1:2", "--workers: node sensor is given twice")]
     // Only nodes with a worker compute (the plan is sensor, gateway); workers that do not answer at start are named.
     [InlineData("sensor=http://127.0.0.1:1,gateway=http://127.0.0.1:2", "no worker answers: gateway=http://127.0.0.1:2/, sensor=http://127.0.0.1:1/; start the workers or correct their addresses")]

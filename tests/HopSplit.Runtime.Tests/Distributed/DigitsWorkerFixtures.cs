@@ -67,12 +67,7 @@ internal sealed class DigitsReference : IDisposable
     public DigitsReference(IReadOnlyDictionary<(int Layer, string Name), Tensor> initialWeights, PipelineLayout layout, ScheduleKind schedule)
     {
         Model = new DigitNet();
-        using (torch.no_grad())
-        {
-            for (var layer = 0; layer < Model.LayerCount; layer++)
-                foreach (var (name, parameter) in Model.Layer(layer).named_parameters())
-                    parameter.copy_(initialWeights[(layer, name)]);
-        }
+        LoadWeights(Model, initialWeights);
         _trainer = PipelineTrainer.Create(Model, layout, new PipelineTrainerOptions
         {
             CreateOptimizer = parameters => torch.optim.SGD(parameters, LearningRate, momentum: Momentum),
@@ -82,6 +77,15 @@ internal sealed class DigitsReference : IDisposable
     }
 
     public DigitNet Model { get; }
+
+    /// <summary>Copies <paramref name="weights"/> (by layer and parameter name) into <paramref name="model"/>.</summary>
+    public static void LoadWeights(ISplitModel model, IReadOnlyDictionary<(int Layer, string Name), Tensor> weights)
+    {
+        using var noGrad = torch.no_grad();
+        for (var layer = 0; layer < model.LayerCount; layer++)
+            foreach (var (name, parameter) in model.Layer(layer).named_parameters())
+                parameter.copy_(weights[(layer, name)]);
+    }
 
     /// <summary>Synthetic digits, <paramref name="batches"/> mini-batches of <paramref name="batchSize"/>, from <paramref name="seed"/>.</summary>
     public static (Tensor Images, Tensor Labels) Data(int batchSize, int batches, int seed) => DigitTensors.ToTensors(SyntheticDigits.Generate(batchSize * batches, seed));

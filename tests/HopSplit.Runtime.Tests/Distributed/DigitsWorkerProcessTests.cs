@@ -113,10 +113,18 @@ public class DigitsWorkerProcessTests(ITestOutputHelper output)
             get { lock (_log) return _log.ToString(); }
         }
 
-        public static async Task<WorkerProcess> StartAsync(string application, string tokenFile, params string[] extra)
+        public static Task<WorkerProcess> StartAsync(string application, string tokenFile, params string[] extra) =>
+            StartAsync([], application, tokenFile, extra);
+
+        /// <summary>A worker started through <paramref name="launcher"/> (e.g. ip netns exec NAME), which must exec dotnet.</summary>
+        public static async Task<WorkerProcess> StartAsync(IReadOnlyList<string> launcher, string application, string tokenFile, params string[] extra)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { application, "worker", "--listen", "http://127.0.0.1:0", "--token-file", tokenFile }.Concat(extra)) start.ArgumentList.Add(arg);
+            var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            if (launcher.Count > 0)
+                foreach (var arg in launcher.Skip(1).Append("dotnet")) start.ArgumentList.Add(arg);
+            // An https:// --listen among the extra arguments replaces the default address.
+            string[] listen = extra.Contains("--listen") ? [] : ["--listen", "http://127.0.0.1:0"];
+            foreach (var arg in new[] { application, "worker", "--token-file", tokenFile }.Concat(listen).Concat(extra)) start.ArgumentList.Add(arg);
             var process = Process.Start(start)!;
             var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var log = new System.Text.StringBuilder();

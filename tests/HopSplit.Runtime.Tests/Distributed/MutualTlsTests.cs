@@ -117,7 +117,7 @@ public sealed class MutualTlsTests : IDisposable
         Client = new StageClientOptions { ClientCertificate = client, ServerCertificateAuthority = _authority, CallTimeout = TimeSpan.FromSeconds(30) },
     };
 
-    static X509Certificate2 Authority(string name)
+    internal static X509Certificate2 Authority(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -127,7 +127,7 @@ public sealed class MutualTlsTests : IDisposable
     }
 
     /// <summary>A certificate for 127.0.0.1 (server) or a client, with its private key, signed by <paramref name="authority"/>.</summary>
-    static X509Certificate2 Issue(X509Certificate2 authority, string name, bool server)
+    internal static X509Certificate2 Issue(X509Certificate2 authority, string name, bool server)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);

@@ -66,9 +66,23 @@ public class WorkerToolTests
             "error: --workers: node 'phone' is not in the network (its nodes: sensor, gateway, edge, cloud)");
         TrainToolTests.AssertRefused([.. job, "--workers", "sensor=http://127.0.0.1:5101"],
             "error: --workers: the plan runs layers on gateway but no worker is given for it; add gateway=http://HOST:PORT");
-        TrainToolTests.AssertRefused([.. job, "--workers", "sensor=ftp://127.0.0.1:5101"], "error: --workers: 'sensor=ftp://127.0.0.1:5101' is not id=http://host:port");
+        TrainToolTests.AssertRefused([.. job, "--workers", "sensor=ftp://127.0.0.1:5101"], "error: --workers: 'sensor=ftp://127.0.0.1:5101' is not id=http://host:port (or id=https://host:port with TLS)");
         TrainToolTests.AssertRefused(["--assembly", HopsplitTool.DigitsApplication, "--batch", "8", "--token-file", shortToken.Path, "--workers", "sensor=http://127.0.0.1:5101"],
             $"error: --token-file: the token file {shortToken.Path}: the token has 5 characters; use at least 16 (a random one, e.g. from openssl rand -hex 32)");
+
+        // The TLS flags name the flag and the file.
+        var missing = Path.Combine(Path.GetTempPath(), $"no-certificate-{Guid.NewGuid():N}.pem");
+        TrainToolTests.AssertRefused([.. job, "--workers", "sensor=https://127.0.0.1:5101,gateway=https://127.0.0.1:5102", "--tls-cert", missing],
+            $"error: --tls-cert: the file {missing} does not exist");
+        TrainToolTests.AssertRefused([.. job, "--workers", "sensor=http://127.0.0.1:5101,gateway=http://127.0.0.1:5102", "--server-ca", missing],
+            "error: --server-ca is given but no worker in --workers is https://; give the workers' https:// addresses");
+        var (httpsCode, _, httpsError) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path, "--listen", "https://127.0.0.1:0");
+        Assert.Equal(1, httpsCode);
+        Assert.Equal("error: --listen https://127.0.0.1:0/ is https: give the worker's certificate with --tls-cert (and --tls-key), or listen on http://", httpsError.Trim());
+        var (caCode, _, caError) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path,
+            "--listen", "https://127.0.0.1:0", "--tls-cert", missing);
+        Assert.Equal(1, caCode);
+        Assert.Equal($"error: --tls-cert: the file {missing} does not exist", caError.Trim());
 
         // Nobody listens on the port: exit code 3, with a hint.
         var closed = ClosedPort();
@@ -81,10 +95,6 @@ public class WorkerToolTests
         (code, _, error) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path, "--model", "Vgg");
         Assert.Equal(1, code);
         Assert.Equal("error: --model: digits has no [SplitModel] class named 'Vgg' (it has: HopSplit.Samples.Digits.DigitNet)", error.Trim());
-        (code, _, error) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path, "--listen", "https://127.0.0.1:0");
-        Assert.Equal(1, code);
-        // The tool's worker takes no certificate, so https is refused with what TLS would need.
-        Assert.StartsWith("error: --listen: the listen address https://127.0.0.1:0/ is https: give the worker's certificate", error.Trim());
     }
 
     private static int ClosedPort()
