@@ -74,6 +74,7 @@ public sealed class MspSolver
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
     private readonly RelaxedCostToGo _toGo;
+    private readonly RelaxedCostToGo _ngToGo;
     private readonly List<int> _tracked = new();
     private int _trackedFor; // the b the tracked nodes were learned at
     private readonly KnownPlans _known = new();
@@ -93,6 +94,7 @@ public sealed class MspSolver
         _graph = new LayeredPlanGraph(problem);
         _simple = new SimplePlanSearch(problem);
         _toGo = new RelaxedCostToGo(problem);
+        _ngToGo = new RelaxedCostToGo(problem, budgets.NgNeighbours);
     }
 
     public PlanningProblem Problem => _problem;
@@ -293,6 +295,18 @@ public sealed class MspSolver
             if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
             sumBound = Math.Max(sumBound, relaxedSum);
+
+            // The walk revisits: the ng-route relaxation forbids the short cycles it takes, a stronger
+            // bound for this threshold and a stronger cost-to-go for its cutoffs.
+            var ngStarted = Stopwatch.GetTimestamp();
+            _ngToGo.Compute(b, limit);
+            var ngSum = _ngToGo.FromSource;
+            var ngWalk = _ngToGo.Walk();
+            Statistics.SearchStates += _ngToGo.States;
+            Trace?.Add(new SearchTrace("ng", limit, upper, 0, _ngToGo.States, ngSum, Stopwatch.GetElapsedTime(ngStarted)));
+            if (ngWalk is null || !CostCutoff.IsBelow(ngSum, upper)) return NothingBelow(upper, known);
+            if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), ngSum, b, exact: true, ngSum);
+            sumBound = Math.Max(sumBound, ngSum);
             if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
 
@@ -309,8 +323,8 @@ public sealed class MspSolver
                 if (!wideningStarted)
                 {
                     var toGoStarted = Stopwatch.GetTimestamp();
-                    _toGo.Compute(b, limit); // the cutoffs need it
-                    Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _toGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
+                    _ngToGo.Compute(b, limit); // the cutoffs need it
+                    Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _ngToGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
                     widening = new CutoffWidening(sumBound, upper);
                     wideningStarted = true;
                 }
@@ -357,14 +371,14 @@ public sealed class MspSolver
     }
 
     /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
-    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_toGo, bound);
+    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_ngToGo, bound);
 
     /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
     {
         Statistics.BranchAndBoundSearches++;
-        _toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
-        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _toGo, out var sum);
+        _ngToGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
+        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _ngToGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;
         if (!exact) Statistics.UnprovenSubproblems++;
