@@ -12,7 +12,7 @@ namespace HopSplit.Planning.Solver;
 internal struct CutoffWidening
 {
     /// <summary>The first step, relative to the lower bound.</summary>
-    private static readonly double FirstStep = double.TryParse(Environment.GetEnvironmentVariable("NGSTEP"), System.Globalization.CultureInfo.InvariantCulture, out var x) ? x : 0.3;
+    private const double FirstStep = 0.3;
 
     /// <summary>How much each step grows.</summary>
     private const double Growth = 4;

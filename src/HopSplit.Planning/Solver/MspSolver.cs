@@ -45,6 +45,9 @@ public sealed class SolverStatistics
     /// <summary>Tracked searches that found nothing below a trial cutoff and were repeated with a larger one.</summary>
     public int CutoffWidenings { get; internal set; }
 
+    /// <summary>ng-route bounds computed (thresholds whose tracked search was costly enough for the stronger bound).</summary>
+    public int NgBoundSearches { get; internal set; }
+
     /// <summary>States the branch-and-bound searches expanded.</summary>
     public long BranchAndBoundStates { get; internal set; }
 
@@ -296,17 +299,16 @@ public sealed class MspSolver
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
             sumBound = Math.Max(sumBound, relaxedSum);
 
-            // The walk revisits: the ng-route relaxation forbids the short cycles it takes, a stronger
-            // bound for this threshold and a stronger cost-to-go for its cutoffs.
-            var ngStarted = Stopwatch.GetTimestamp();
-            _ngToGo.Compute(b, limit);
-            var ngSum = _ngToGo.FromSource;
-            var ngWalk = _ngToGo.Walk();
-            Statistics.SearchStates += _ngToGo.States;
-            Trace?.Add(new SearchTrace("ng", limit, upper, 0, _ngToGo.States, ngSum, Stopwatch.GetElapsedTime(ngStarted)));
-            if (ngWalk is null || !CostCutoff.IsBelow(ngSum, upper)) return NothingBelow(upper, known);
-            if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), ngSum, b, exact: true, ngSum);
-            sumBound = Math.Max(sumBound, ngSum);
+            // The walk revisits. Once the tracked search is costly, the ng-route relaxation pays: it
+            // forbids the walk's cycles back to the fastest nodes, a stronger bound for this threshold
+            // and a stronger cost-to-go for its cutoffs.
+            if (NgBoundPays)
+            {
+                var ngWalk = NgBound(b, limit, upper);
+                if (ngWalk is null || !CostCutoff.IsBelow(_ngToGo.FromSource, upper)) return NothingBelow(upper, known);
+                if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), _ngToGo.FromSource, b, exact: true, _ngToGo.FromSource);
+                sumBound = Math.Max(sumBound, _ngToGo.FromSource);
+            }
             if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
 
@@ -323,11 +325,13 @@ public sealed class MspSolver
                 if (!wideningStarted)
                 {
                     var toGoStarted = Stopwatch.GetTimestamp();
-                    _ngToGo.Compute(b, limit); // the cutoffs need it
-                    Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _ngToGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
+                    _toGo.Compute(b, limit); // the cutoffs need it
+                    Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _toGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
                     widening = new CutoffWidening(sumBound, upper);
                     wideningStarted = true;
                 }
+                // Tracking may have grown past the point where the ng-route bound pays since the last search.
+                if (NgBoundPays && NgBound(b, limit, upper) is not null) sumBound = Math.Max(sumBound, _ngToGo.FromSource);
                 trial = widening.Current;
                 cut = Cutoff(trial);
             }
@@ -371,14 +375,37 @@ public sealed class MspSolver
     }
 
     /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
-    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_ngToGo, bound);
+    private CostCutoff Cutoff(double bound) =>
+        double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(NgBoundPays ? _ngToGo : _toGo, bound);
+
+    /// <summary>
+    /// The ng-route bound costs about 2^remembered relaxed searches; a tracked search may hold up to
+    /// 2^tracked times the untracked states. It pays once tracking is that much costlier: on the edge
+    /// hierarchy (at most 5 tracked nodes) it cost 10x the solve, on the random mesh (10 to 12) it
+    /// saves most of it (docs/planner.md).
+    /// </summary>
+    private bool NgBoundPays => _budgets.NgNeighbours > 0 && _tracked.Count > _budgets.NgNeighbours + 1;
+
+    /// <summary>Computes the ng-route cost-to-go for this threshold (once) and returns its walk; null when no walk finishes.</summary>
+    private Walk? NgBound(int b, double limit, double upper)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var fresh = _ngToGo.Compute(b, limit);
+        if (!fresh) return _ngToGo.Walk();
+        Statistics.SearchStates += _ngToGo.States;
+        Statistics.NgBoundSearches++;
+        var walk = _ngToGo.Walk();
+        Trace?.Add(new SearchTrace("ng", limit, upper, 0, _ngToGo.States, _ngToGo.FromSource, Stopwatch.GetElapsedTime(started)));
+        return walk;
+    }
 
     /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
     {
         Statistics.BranchAndBoundSearches++;
-        _ngToGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
-        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _ngToGo, out var sum);
+        var toGo = NgBoundPays ? _ngToGo : _toGo;
+        toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
+        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;
         if (!exact) Statistics.UnprovenSubproblems++;

@@ -115,12 +115,12 @@ internal sealed class RelaxedCostToGo
 
     /// <summary>
     /// Computes the cost-to-go for b and limit; nothing to do when the last call had the same ones
-    /// (the solver asks for it from several places for one threshold).
+    /// (the solver asks for it from several places for one threshold). True when it computed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Compute(int b, double limit)
+    public bool Compute(int b, double limit)
     {
-        if (b == _computedB && limit.Equals(_computedLimit)) return;
+        if (b == _computedB && limit.Equals(_computedLimit)) return false;
         _computedB = b;
         _computedLimit = limit;
         _costs.Prepare(b);
@@ -142,6 +142,7 @@ internal sealed class RelaxedCostToGo
             if (level > 0) RelaxLinks(level, limit); // raw samples never leave the source: no links at level 0
             else TakeMinimums(level);
         }
+        return true;
     }
 
     /// <summary>

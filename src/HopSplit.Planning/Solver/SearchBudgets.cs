@@ -4,12 +4,8 @@ namespace HopSplit.Planning.Solver;
 /// <param name="TrackedStates">States one tracked search may hold (about 30 bytes each) before branch and bound takes over.</param>
 /// <param name="BlockTable">(level, mask) blocks a tracked-node set may lay out: caps how many nodes can be tracked.</param>
 /// <param name="BranchAndBoundStates">States one branch-and-bound search may expand before it settles for the best plan it found.</param>
-/// <param name="NgNeighbours">Neighbours each node remembers in the ng-route bound (2^k memories per vertex; 0: the plain relaxation).</param>
+/// <param name="NgNeighbours">Fastest nodes the ng-route bound remembers (2^k memories per vertex; 0: never use it).</param>
 internal readonly record struct SearchBudgets(long TrackedStates, long BlockTable, long BranchAndBoundStates, int NgNeighbours = 4)
 {
-    public static SearchBudgets Default => new(1L << 20, 1L << 22, 200_000, DefaultNgNeighbours());
-
-    /// <summary>HOPSPLIT_NG overrides the default for measurements (the benchmarks compare sizes with it).</summary>
-    private static int DefaultNgNeighbours() =>
-        int.TryParse(Environment.GetEnvironmentVariable("HOPSPLIT_NG"), out var k) && k is >= 0 and <= 8 ? k : 4;
+    public static SearchBudgets Default => new(1L << 20, 1L << 22, 200_000);
 }
