@@ -31,6 +31,7 @@ internal sealed class RelaxedCostToGo
     private readonly int _layers;
     private readonly int _nodes;
     private readonly int _masks;          // memory sets per node: 2^k
+    private readonly int _memoryBits;     // k: a (node, memory) index is node << k | memory
     private readonly RememberedNodes _ng;
     // Per (level, node, memory): the cost-to-go.
     private readonly double[] _arrival;
@@ -72,8 +73,10 @@ internal sealed class RelaxedCostToGo
         var states = (_layers + 1) * _nodes * _masks;
         _arrival = new double[states];
         _departure = new double[states];
-        _arrivalAvoiding = new double[states];
-        _departureAvoiding = new double[states];
+        // Without memories the bound is the cost-to-go itself: share the arrays, nothing to take minimums of.
+        _arrivalAvoiding = _masks == 1 ? _arrival : new double[states];
+        _departureAvoiding = _masks == 1 ? _departure : new double[states];
+        _memoryBits = System.Numerics.BitOperations.Log2((uint)_masks);
         _costs = new LevelCosts(problem);
         _heap = new IndexedMinHeap(_nodes * _masks);
         _arrivalEnd = new int[states];
@@ -89,20 +92,20 @@ internal sealed class RelaxedCostToGo
     }
 
     /// <summary>Lower bound on the cost from Arr(level, node) to the end (infinity: no way to finish).</summary>
-    public double Arrival(int level, int node) => _arrivalAvoiding[(level * _nodes + node) * _masks];
+    public double Arrival(int level, int node) => _arrivalAvoiding[(level * _nodes + node) << _memoryBits];
 
     /// <summary>Lower bound on the cost from Dep(level, node) to the end.</summary>
-    public double Departure(int level, int node) => _departureAvoiding[(level * _nodes + node) * _masks];
+    public double Departure(int level, int node) => _departureAvoiding[(level * _nodes + node) << _memoryBits];
 
     /// <summary>
     /// Lower bound on the cost from Arr(level, node) to the end for a walk that has already visited the
     /// remembered nodes of <paramref name="avoid"/> (a set of <see cref="RememberedBit"/>s): the rest of
     /// a simple plan cannot visit them again.
     /// </summary>
-    public double ArrivalAvoiding(int level, int node, int avoid) => _arrivalAvoiding[(level * _nodes + node) * _masks + avoid];
+    public double ArrivalAvoiding(int level, int node, int avoid) => _arrivalAvoiding[((level * _nodes + node) << _memoryBits) | avoid];
 
     /// <summary>As <see cref="ArrivalAvoiding"/>, from Dep(level, node).</summary>
-    public double DepartureAvoiding(int level, int node, int avoid) => _departureAvoiding[(level * _nodes + node) * _masks + avoid];
+    public double DepartureAvoiding(int level, int node, int avoid) => _departureAvoiding[((level * _nodes + node) << _memoryBits) | avoid];
 
     /// <summary>The node's bit in the avoided sets (0 when it is not remembered).</summary>
     public int RememberedBit(int node) => _ng.BitOf(node);
@@ -209,8 +212,8 @@ internal sealed class RelaxedCostToGo
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RelayInto(int state, double distance, int offset, ReadOnlySpan<double> linkCost, double limit)
     {
-        var v = state / _masks;
-        var memory = state % _masks;
+        var v = state >> _memoryBits;
+        var memory = state & (_masks - 1);
         foreach (var hop in _problem.Network.Incoming(v))
         {
             var cost = linkCost[hop.Link];
@@ -259,14 +262,8 @@ internal sealed class RelaxedCostToGo
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeMinimums(int level)
     {
+        if (_masks == 1) return; // the arrays are shared
         var first = level * _nodes * _masks;
-        var count = _nodes * _masks;
-        if (_masks == 1)
-        {
-            Array.Copy(_arrival, first, _arrivalAvoiding, first, count);
-            Array.Copy(_departure, first, _departureAvoiding, first, count);
-            return;
-        }
         for (var n = 0; n < _nodes; n++) AvoidingMinimums(first + n * _masks);
     }
 
@@ -324,8 +321,8 @@ internal sealed class RelaxedCostToGo
             if (end < 0)
             {
                 links.Add(_arrivalLink[arrival]);
-                node = _arrivalTo[arrival] / _masks;
-                memory = _arrivalTo[arrival] % _masks;
+                node = _arrivalTo[arrival] >> _memoryBits;
+                memory = _arrivalTo[arrival] & (_masks - 1);
                 nodes.Add(node);
                 continue;
             }
@@ -334,8 +331,8 @@ internal sealed class RelaxedCostToGo
             if (level == _layers) break;
             var departure = (level * _nodes + node) * _masks + memory;
             links.Add(_departureLink[departure]);
-            node = _departureTo[departure] / _masks;
-            memory = _departureTo[departure] % _masks;
+            node = _departureTo[departure] >> _memoryBits;
+            memory = _departureTo[departure] & (_masks - 1);
             nodes.Add(node);
         }
         return new Walk(nodes, links, segments);
