@@ -77,7 +77,7 @@ public sealed class MspSolver
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
     private readonly RelaxedCostToGo _toGo;
-    private readonly RelaxedCostToGo _ngToGo;
+    private RelaxedCostToGo? _ngCostToGo; // built on first use: its 2^k memories per vertex take about 10 MB at 200 x 64
     private readonly List<int> _tracked = new();
     private int _trackedFor; // the b the tracked nodes were learned at
     private readonly KnownPlans _known = new();
@@ -97,7 +97,6 @@ public sealed class MspSolver
         _graph = new LayeredPlanGraph(problem);
         _simple = new SimplePlanSearch(problem);
         _toGo = new RelaxedCostToGo(problem);
-        _ngToGo = new RelaxedCostToGo(problem, budgets.NgNeighbours);
     }
 
     public PlanningProblem Problem => _problem;
@@ -305,9 +304,9 @@ public sealed class MspSolver
             if (NgBoundPays)
             {
                 var ngWalk = NgBound(b, limit, upper);
-                if (ngWalk is null || !CostCutoff.IsBelow(_ngToGo.FromSource, upper)) return NothingBelow(upper, known);
-                if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), _ngToGo.FromSource, b, exact: true, _ngToGo.FromSource);
-                sumBound = Math.Max(sumBound, _ngToGo.FromSource);
+                if (ngWalk is null || !CostCutoff.IsBelow(NgCostToGo.FromSource, upper)) return NothingBelow(upper, known);
+                if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), NgCostToGo.FromSource, b, exact: true, NgCostToGo.FromSource);
+                sumBound = Math.Max(sumBound, NgCostToGo.FromSource);
             }
             if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
@@ -331,7 +330,7 @@ public sealed class MspSolver
                     wideningStarted = true;
                 }
                 // Tracking may have grown past the point where the ng-route bound pays since the last search.
-                if (NgBoundPays && NgBound(b, limit, upper) is not null) sumBound = Math.Max(sumBound, _ngToGo.FromSource);
+                if (NgBoundPays && NgBound(b, limit, upper) is not null) sumBound = Math.Max(sumBound, NgCostToGo.FromSource);
                 trial = widening.Current;
                 cut = Cutoff(trial);
             }
@@ -376,7 +375,7 @@ public sealed class MspSolver
 
     /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
     private CostCutoff Cutoff(double bound) =>
-        double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(NgBoundPays ? _ngToGo : _toGo, bound);
+        double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(NgBoundPays ? NgCostToGo : _toGo, bound);
 
     /// <summary>
     /// The ng-route bound costs about 2^remembered relaxed searches; a tracked search may hold up to
@@ -386,16 +385,18 @@ public sealed class MspSolver
     /// </summary>
     private bool NgBoundPays => _budgets.NgNeighbours > 0 && _tracked.Count > _budgets.NgNeighbours + 1;
 
+    private RelaxedCostToGo NgCostToGo => _ngCostToGo ??= new RelaxedCostToGo(_problem, _budgets.NgNeighbours);
+
     /// <summary>Computes the ng-route cost-to-go for this threshold (once) and returns its walk; null when no walk finishes.</summary>
     private Walk? NgBound(int b, double limit, double upper)
     {
         var started = Stopwatch.GetTimestamp();
-        var fresh = _ngToGo.Compute(b, limit);
-        if (!fresh) return _ngToGo.Walk();
-        Statistics.SearchStates += _ngToGo.States;
+        var fresh = NgCostToGo.Compute(b, limit);
+        if (!fresh) return NgCostToGo.Walk();
+        Statistics.SearchStates += NgCostToGo.States;
         Statistics.NgBoundSearches++;
-        var walk = _ngToGo.Walk();
-        Trace?.Add(new SearchTrace("ng", limit, upper, 0, _ngToGo.States, _ngToGo.FromSource, Stopwatch.GetElapsedTime(started)));
+        var walk = NgCostToGo.Walk();
+        Trace?.Add(new SearchTrace("ng", limit, upper, 0, NgCostToGo.States, NgCostToGo.FromSource, Stopwatch.GetElapsedTime(started)));
         return walk;
     }
 
@@ -403,7 +404,7 @@ public sealed class MspSolver
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
     {
         Statistics.BranchAndBoundSearches++;
-        var toGo = NgBoundPays ? _ngToGo : _toGo;
+        var toGo = NgBoundPays ? NgCostToGo : _toGo;
         toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
         var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
