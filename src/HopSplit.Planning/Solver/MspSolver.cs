@@ -380,7 +380,7 @@ public sealed class MspSolver
     /// <summary>
     /// The ng-route bound costs about 2^remembered relaxed searches; a tracked search may hold up to
     /// 2^tracked times the untracked states. It pays once tracking is that much costlier: on the edge
-    /// hierarchy (at most 5 tracked nodes) it cost 10x the solve, on the random mesh (10 to 12) it
+    /// hierarchy (at most 5 tracked nodes) it cost 10x the solve, on the random mesh (10 to 13) it
     /// saves most of it (docs/planner.md).
     /// </summary>
     private bool NgBoundPays => _budgets.NgNeighbours > 0 && _tracked.Count > _budgets.NgNeighbours + 1;
