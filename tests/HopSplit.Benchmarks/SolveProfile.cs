@@ -53,7 +53,7 @@ public static class SolveProfile
         totals.Sort();
         var outcome = result switch
         {
-            MspResult fixedB => $"T={fixedB.Latency:R} proven={fixedB.ProvenOptimal}",
+            MspResult fixedB => $"T={fixedB.Latency:R} proven={fixedB.ProvenOptimal} gap={fixedB.OptimalityGap:P2}",
             JointResult joint => $"b={joint.MicroBatchSize} T={joint.Latency:R}",
             _ => "no plan",
         };

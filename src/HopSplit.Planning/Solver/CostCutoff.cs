@@ -34,9 +34,13 @@ internal readonly struct CostCutoff
     /// <summary>The sum no kept state can reach (infinity for <see cref="None"/>).</summary>
     public double Bound => _toGo is null ? double.PositiveInfinity : _bound;
 
-    public bool KeepsArrival(int level, int node, double distance) =>
-        _toGo is null || distance + _toGo.Arrival(level, node) < _limit;
+    /// <summary>The node's bit in the sets of visited nodes the cost-to-go can avoid (0: none, or no cost-to-go).</summary>
+    public int RememberedBit(int node) => _toGo is null ? 0 : _toGo.RememberedBit(node);
 
-    public bool KeepsDeparture(int level, int node, double distance) =>
-        _toGo is null || distance + _toGo.Departure(level, node) < _limit;
+    /// <summary>Whether an arrival at this cost, having visited the remembered nodes of <paramref name="visited"/>, may still finish below the bound.</summary>
+    public bool KeepsArrival(int level, int node, double distance, int visited = 0) =>
+        _toGo is null || distance + _toGo.ArrivalAvoiding(level, node, visited) < _limit;
+
+    public bool KeepsDeparture(int level, int node, double distance, int visited = 0) =>
+        _toGo is null || distance + _toGo.DepartureAvoiding(level, node, visited) < _limit;
 }

@@ -53,6 +53,8 @@ internal sealed class LayeredPlanGraph
     private readonly List<int>[] _reachedMasks;
     private long _stateBudget = long.MaxValue;
     private CostCutoff _cutoff;
+    // Per mask: the cutoff's remembered nodes among the visited tracked ones, which the rest of a simple plan avoids.
+    private int[] _visitedRemembered = [];
 
     public LayeredPlanGraph(PlanningProblem problem)
     {
@@ -102,11 +104,12 @@ internal sealed class LayeredPlanGraph
         Prepare(tracked);
         _costs.Prepare(b);
         _cutoff = cutoff;
+        PrepareVisitedRemembered(tracked);
         _stateBudget = stateBudget;
         OverBudget = false;
         var source = _problem.Network.SourceIndex;
         walk = null;
-        if (!cutoff.KeepsArrival(0, source, 0)) return double.PositiveInfinity;
+        if (!cutoff.KeepsArrival(0, source, 0, _visitedRemembered[Bit(source)])) return double.PositiveInfinity;
         var start = Reach(0, Bit(source), source); // before reading the arrays: reaching a block may grow them
         _states.Arrival[start] = 0;
         for (var j = 0; j <= _layers; j++)
@@ -136,6 +139,17 @@ internal sealed class LayeredPlanGraph
         _windows.Reset(_nodes * _masks);
         Array.Clear(_windowStart);
         foreach (var masks in _reachedMasks) masks.Clear();
+    }
+
+    private void PrepareVisitedRemembered(IReadOnlyList<int> tracked)
+    {
+        if (_visitedRemembered.Length < _masks) _visitedRemembered = new int[_masks];
+        _visitedRemembered[0] = 0;
+        for (var mask = 1; mask < _masks; mask++)
+        {
+            var lowest = BitOperations.TrailingZeroCount(mask);
+            _visitedRemembered[mask] = _visitedRemembered[mask & (mask - 1)] | _cutoff.RememberedBit(tracked[lowest]);
+        }
     }
 
     private int Bit(int node) => _bitOf[node] < 0 ? 0 : 1 << _bitOf[node];
@@ -177,7 +191,7 @@ internal sealed class LayeredPlanGraph
         candidate = Combine(distance, cost, measure);
         var targetMask = mask | bit;
         if (!(candidate < Distance(_states.Arrival, StateOrNone(level, targetMask, hop.To)))
-            || !_cutoff.KeepsArrival(level, hop.To, candidate)
+            || !_cutoff.KeepsArrival(level, hop.To, candidate, _visitedRemembered[targetMask])
             || Dominated(_states.Arrival, level, targetMask, hop.To, candidate)) return false;
         target = Reach(level, targetMask, hop.To);
         _states.Arrival[target] = candidate;
@@ -296,7 +310,7 @@ internal sealed class LayeredPlanGraph
             var mask = window % _masks;
             if (!_windows.TryMinimum(window, _windowStart[n], out var start, out var value)) continue;
             var departure = _costs.PrefixWork(n, level + 1) + 2 * _problem.OverheadSeconds(n) + value;
-            if (!_cutoff.KeepsDeparture(level + 1, n, departure) || Dominated(_states.Departure, level + 1, mask, n, departure)) continue;
+            if (!_cutoff.KeepsDeparture(level + 1, n, departure, _visitedRemembered[mask]) || Dominated(_states.Departure, level + 1, mask, n, departure)) continue;
             var target = Reach(level + 1, mask, n);
             _states.Departure[target] = departure;
             _states.DepartureFromLevel[target] = start;

@@ -45,6 +45,9 @@ public sealed class SolverStatistics
     /// <summary>Tracked searches that found nothing below a trial cutoff and were repeated with a larger one.</summary>
     public int CutoffWidenings { get; internal set; }
 
+    /// <summary>ng-route bounds computed (thresholds whose tracked search was costly enough for the stronger bound).</summary>
+    public int NgBoundSearches { get; internal set; }
+
     /// <summary>States the branch-and-bound searches expanded.</summary>
     public long BranchAndBoundStates { get; internal set; }
 
@@ -74,6 +77,7 @@ public sealed class MspSolver
     private readonly LayeredPlanGraph _graph;
     private readonly SimplePlanSearch _simple;
     private readonly RelaxedCostToGo _toGo;
+    private RelaxedCostToGo? _ngCostToGo; // built on first use: its 2^k memories per vertex take about 10 MB at 200 x 64
     private readonly List<int> _tracked = new();
     private int _trackedFor; // the b the tracked nodes were learned at
     private readonly KnownPlans _known = new();
@@ -293,6 +297,17 @@ public sealed class MspSolver
             if (relaxedWalk is null || !CostCutoff.IsBelow(relaxedSum, upper)) return NothingBelow(upper, known);
             if (relaxedWalk.IsSimple) return Found(relaxedWalk.ToShape(), relaxedSum, b, exact: true, relaxedSum);
             sumBound = Math.Max(sumBound, relaxedSum);
+
+            // The walk revisits. Once the tracked search is costly, the ng-route relaxation pays: it
+            // forbids the walk's cycles back to the fastest nodes, a stronger bound for this threshold
+            // and a stronger cost-to-go for its cutoffs.
+            if (NgBoundPays)
+            {
+                var ngWalk = NgBound(b, limit, upper);
+                if (ngWalk is null || !CostCutoff.IsBelow(NgCostToGo.FromSource, upper)) return NothingBelow(upper, known);
+                if (ngWalk.IsSimple) return Found(ngWalk.ToShape(), NgCostToGo.FromSource, b, exact: true, NgCostToGo.FromSource);
+                sumBound = Math.Max(sumBound, NgCostToGo.FromSource);
+            }
             if (_tracked.Count == 0 && !TryTrack(relaxedWalk)) return BranchAndBound(b, limit, upper, known, sumBound);
         }
 
@@ -314,6 +329,8 @@ public sealed class MspSolver
                     widening = new CutoffWidening(sumBound, upper);
                     wideningStarted = true;
                 }
+                // Tracking may have grown past the point where the ng-route bound pays since the last search.
+                if (NgBoundPays && NgBound(b, limit, upper) is not null) sumBound = Math.Max(sumBound, NgCostToGo.FromSource);
                 trial = widening.Current;
                 cut = Cutoff(trial);
             }
@@ -357,14 +374,39 @@ public sealed class MspSolver
     }
 
     /// <summary>The cutoff for searches below <paramref name="bound"/> (none when it is infinite); the cost-to-go must be computed.</summary>
-    private CostCutoff Cutoff(double bound) => double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(_toGo, bound);
+    private CostCutoff Cutoff(double bound) =>
+        double.IsPositiveInfinity(bound) ? CostCutoff.None : new CostCutoff(NgBoundPays ? NgCostToGo : _toGo, bound);
+
+    /// <summary>
+    /// The ng-route bound costs about 2^remembered relaxed searches; a tracked search may hold up to
+    /// 2^tracked times the untracked states. It pays once tracking is that much costlier: on the edge
+    /// hierarchy (at most 5 tracked nodes) it cost 10x the solve, on the random mesh (10 to 13) it
+    /// saves most of it (docs/planner.md).
+    /// </summary>
+    private bool NgBoundPays => _budgets.NgNeighbours > 0 && _tracked.Count > _budgets.NgNeighbours + 1;
+
+    private RelaxedCostToGo NgCostToGo => _ngCostToGo ??= new RelaxedCostToGo(_problem, _budgets.NgNeighbours);
+
+    /// <summary>Computes the ng-route cost-to-go for this threshold (once) and returns its walk; null when no walk finishes.</summary>
+    private Walk? NgBound(int b, double limit, double upper)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var fresh = NgCostToGo.Compute(b, limit);
+        if (!fresh) return NgCostToGo.Walk();
+        Statistics.SearchStates += NgCostToGo.States;
+        Statistics.NgBoundSearches++;
+        var walk = NgCostToGo.Walk();
+        Trace?.Add(new SearchTrace("ng", limit, upper, 0, NgCostToGo.States, NgCostToGo.FromSource, Stopwatch.GetElapsedTime(started)));
+        return walk;
+    }
 
     /// <summary>The min-sum subproblem by branch and bound over simple paths, within its budget.</summary>
     private Subproblem BranchAndBound(int b, double limit, double upper, Subproblem? known, double relaxed)
     {
         Statistics.BranchAndBoundSearches++;
-        _toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
-        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, _toGo, out var sum);
+        var toGo = NgBoundPays ? NgCostToGo : _toGo;
+        toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
+        var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;
         if (!exact) Statistics.UnprovenSubproblems++;

@@ -345,3 +345,108 @@ public class SolverPartsTests
         Assert.True(unproven > 0, "budgets this small should leave some instances unproven");
     }
 }
+
+/// <summary>The ng-route cost-to-go: a valid bound for every remainder of a simple plan, at least the plain relaxation, and its walk.</summary>
+public class NgCostToGoTests
+{
+    [Fact]
+    public void Ng_bound_lies_between_the_plain_relaxation_and_every_remainder_of_a_simple_plan()
+    {
+        var stronger = 0;
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 7, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var remembered = 1 + Math.Abs(instance.Seed / 7 % 4);
+            var plans = new List<StageRef[]>();
+            ExhaustivePlanner.Enumerate(problem, shape => plans.Add(shape.Stages().ToArray()));
+            var costs = plans.Select(stages => stages.Select(s => s.Time(problem, b).Cost).ToArray()).ToList();
+            var limits = costs.Select(c => Math.BitIncrement(c.Max())).Order().Take(4).Append(double.PositiveInfinity).ToList();
+            var plain = new RelaxedCostToGo(problem);
+            var ng = new RelaxedCostToGo(problem, remembered);
+            var source = problem.Network.SourceIndex;
+            foreach (var limit in limits)
+            {
+                plain.Compute(b, limit);
+                ng.Compute(b, limit);
+                Assert.True(ng.FromSource >= plain.FromSource * (1 - 1e-12) || double.IsPositiveInfinity(plain.FromSource),
+                    $"ng bound {ng.FromSource:R} below the plain relaxation {plain.FromSource:R}\n{instance}");
+                if (ng.FromSource > plain.FromSource * (1 + 1e-9)) stronger++;
+                for (var p = 0; p < plans.Count; p++)
+                {
+                    if (!costs[p].All(c => c < limit)) continue;
+                    AssertEveryRemainderBounded(problem, ng, plans[p], costs[p], source, instance);
+                }
+                NgWalkIsAWalk(problem, b, ng, instance);
+            }
+        }, iter: 400, threads: 1, seed: "0000NgCostT1");
+        Assert.True(stronger > 10, $"the ng bound beat the plain relaxation only {stronger} times: the test would not notice it doing nothing");
+    }
+
+    /// <summary>
+    /// At every arrival and departure along a simple plan, what is left of its cost is at least the ng
+    /// cost-to-go there, reading the memories that avoid the remembered nodes the plan has visited.
+    /// </summary>
+    private static void AssertEveryRemainderBounded(PlanningProblem problem, RelaxedCostToGo ng, StageRef[] stages, double[] costs, int source, Instance instance)
+    {
+        var left = costs.Sum();
+        var visited = ng.RememberedBit(source);
+        Check(ng.ArrivalAvoiding(0, source, visited), "the start");
+        for (var i = 0; i < stages.Length; i++)
+        {
+            left -= costs[i];
+            var stage = stages[i];
+            if (stage.IsLink)
+            {
+                visited |= ng.RememberedBit(stage.To);
+                Check(ng.ArrivalAvoiding(stage.LastLayer + 1, stage.To, visited), $"the arrival at node {stage.To} after stage {i}");
+            }
+            else
+            {
+                Check(ng.DepartureAvoiding(stage.LastLayer + 1, stage.Node, visited), $"the departure from node {stage.Node} after stage {i}");
+            }
+        }
+
+        void Check(double bound, string where) =>
+            Assert.True(bound <= left + 1e-9 * Math.Max(1, left), $"ng cost-to-go {bound:R} above the {left:R} left of a simple plan at {where}\n{instance}");
+    }
+
+    private static void NgWalkIsAWalk(PlanningProblem problem, int b, RelaxedCostToGo ng, Instance instance)
+    {
+        var walk = ng.Walk();
+        Assert.Equal(double.IsPositiveInfinity(ng.FromSource), walk is null);
+        if (walk is null) return;
+        Assert.Equal(problem.Network.SourceIndex, walk.Nodes[0]);
+        Assert.Equal(problem.LayerCount - 1, walk.Segments[^1].LastLayer);
+        for (var s = 1; s < walk.Segments.Count; s++) Assert.Equal(walk.Segments[s - 1].LastLayer + 1, walk.Segments[s].FirstLayer);
+        if (!walk.IsSimple) return;
+        // A simple ng walk is a plan whose cost is the bound: the solver takes it as the optimum.
+        SolverPropertyTests.AssertValidPlan(problem, walk.ToShape(), instance);
+        var sum = walk.ToShape().Stages().Sum(stage => stage.Time(problem, b).Cost);
+        Assert.True(Math.Abs(sum - ng.FromSource) <= 1e-9 * Math.Max(1, sum), $"the ng walk costs {sum:R}, its bound says {ng.FromSource:R}\n{instance}");
+    }
+
+    [Fact]
+    public void Solver_using_the_ng_bound_early_matches_the_exhaustive_optimum()
+    {
+        // One remembered node makes the bound pay from 3 tracked nodes on, so small instances use it.
+        var budgets = SearchBudgets.Default with { NgNeighbours = 1 };
+        var used = 0;
+        RandomInstances.Gen(maxLayers: 12, maxNodes: 7, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var solver = new MspSolver(problem, budgets);
+            var solved = solver.Solve(b);
+            var exhaustive = ExhaustivePlanner.Best(problem, b);
+            Assert.Equal(exhaustive.Shape is null, solved is null);
+            if (solved is null) return;
+            used += solver.Statistics.NgBoundSearches;
+            SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
+            Assert.True(solved.ProvenOptimal, $"not proven optimal\n{instance}");
+            Assert.True(Math.Abs(exhaustive.Latency - solved.Latency) <= 1e-9 * Math.Max(1, exhaustive.Latency),
+                $"expected {exhaustive.Latency:R}, got {solved.Latency:R}\n{instance}");
+        }, iter: 2000, threads: 1, seed: "0000NgSolve1");
+        Assert.True(used > 20, $"only {used} ng bounds computed: the instances should need them");
+    }
+}
