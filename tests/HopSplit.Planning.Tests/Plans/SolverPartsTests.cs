@@ -294,13 +294,16 @@ public class SolverPartsTests
         }
     }
 
-    [Fact]
-    public void Branch_and_bound_alone_is_exact_when_its_budget_suffices()
+    /// <summary>
+    /// Solves seeded random instances (at a b drawn from each seed) with <paramref name="budgets"/> and asserts every
+    /// plan is valid, proven optimal and as good as the exhaustive optimum; returns the sum of <paramref name="counted"/>
+    /// over the solves, so a caller can check that the mechanism under test was exercised.
+    /// </summary>
+    internal static int ProvenOptimalOnRandomInstances(SearchBudgets budgets, int maxLayers, int maxNodes, int iter, string seed,
+        Func<SolverStatistics, int> counted)
     {
-        // No tracked search may hold a state: every threshold whose walk revisits a node goes to branch and bound.
-        var budgets = new SearchBudgets(TrackedStates: 0, BlockTable: 1L << 22, BranchAndBoundStates: long.MaxValue);
-        var searches = 0;
-        RandomInstances.Gen(maxLayers: 10, maxNodes: 6, maxBatch: 32).Sample(instance =>
+        var total = 0;
+        RandomInstances.Gen(maxLayers: maxLayers, maxNodes: maxNodes, maxBatch: 32).Sample(instance =>
         {
             var problem = instance.Problem;
             var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
@@ -309,12 +312,22 @@ public class SolverPartsTests
             var exhaustive = ExhaustivePlanner.Best(problem, b);
             Assert.Equal(exhaustive.Shape is null, solved is null);
             if (solved is null) return;
-            searches += solver.Statistics.BranchAndBoundSearches;
+            total += counted(solver.Statistics);
             SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
             Assert.True(solved.ProvenOptimal, $"not proven optimal\n{instance}");
             Assert.True(Math.Abs(exhaustive.Latency - solved.Latency) <= 1e-9 * Math.Max(1, exhaustive.Latency),
                 $"expected {exhaustive.Latency:R}, got {solved.Latency:R}\n{instance}");
-        }, iter: 1000, threads: 1, seed: "00000Parts02");
+        }, iter: iter, threads: 1, seed: seed);
+        return total;
+    }
+
+    [Fact]
+    public void Branch_and_bound_alone_is_exact_when_its_budget_suffices()
+    {
+        // No tracked search may hold a state: every threshold whose walk revisits a node goes to branch and bound.
+        var budgets = new SearchBudgets(TrackedStates: 0, BlockTable: 1L << 22, BranchAndBoundStates: long.MaxValue);
+        var searches = ProvenOptimalOnRandomInstances(budgets, maxLayers: 10, maxNodes: 6, iter: 1000, seed: "00000Parts02",
+            statistics => statistics.BranchAndBoundSearches);
         Assert.True(searches > 100, $"only {searches} branch-and-bound searches: the budget should force many");
     }
 
@@ -431,22 +444,8 @@ public class NgCostToGoTests
     {
         // One remembered node makes the bound pay from 3 tracked nodes on, so small instances use it.
         var budgets = SearchBudgets.Default with { NgNeighbours = 1 };
-        var used = 0;
-        RandomInstances.Gen(maxLayers: 12, maxNodes: 7, maxBatch: 32).Sample(instance =>
-        {
-            var problem = instance.Problem;
-            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
-            var solver = new MspSolver(problem, budgets);
-            var solved = solver.Solve(b);
-            var exhaustive = ExhaustivePlanner.Best(problem, b);
-            Assert.Equal(exhaustive.Shape is null, solved is null);
-            if (solved is null) return;
-            used += solver.Statistics.NgBoundSearches;
-            SolverPropertyTests.AssertValidPlan(problem, solved.Shape, instance);
-            Assert.True(solved.ProvenOptimal, $"not proven optimal\n{instance}");
-            Assert.True(Math.Abs(exhaustive.Latency - solved.Latency) <= 1e-9 * Math.Max(1, exhaustive.Latency),
-                $"expected {exhaustive.Latency:R}, got {solved.Latency:R}\n{instance}");
-        }, iter: 2000, threads: 1, seed: "0000NgSolve1");
+        var used = SolverPartsTests.ProvenOptimalOnRandomInstances(budgets, maxLayers: 12, maxNodes: 7, iter: 2000, seed: "0000NgSolve1",
+            statistics => statistics.NgBoundSearches);
         Assert.True(used > 20, $"only {used} ng bounds computed: the instances should need them");
     }
 }

@@ -34,6 +34,25 @@ public class DistributedEmulationTests(ITestOutputHelper output)
         Client = new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(30) },
     };
 
+    /// <summary>
+    /// One step of <paramref name="distributed"/> and of the in-process trainer on the same batch; asserts the losses agree
+    /// (emulation changes the timing only, not the arithmetic) and returns the distributed step.
+    /// </summary>
+    static async Task<DistributedStepResult> StepBothAsync(DistributedTrainer distributed, PipelineLayout layout, ScheduleKind schedule)
+    {
+        using var reference = Model(seed: 31);
+        using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
+        var (x, y) = Batch(8, seed: 1);
+        using (x)
+        using (y)
+        {
+            var expected = inProcess.Step(x, y);
+            var result = await distributed.StepAsync(x, y);
+            Assert.Equal(expected.Loss, result.Loss, 1e-5);
+            return result;
+        }
+    }
+
     [Theory]
     [InlineData(ScheduleKind.GPipe)]
     [InlineData(ScheduleKind.OneFOneB)]
@@ -45,18 +64,7 @@ public class DistributedEmulationTests(ITestOutputHelper output)
         var layout = PipelineLayout.From(SlowProblem(), Shapes["a[0..0] b[1..3] via r d[4..6]"], 2);
         var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
         using var distributed = await DistributedTrainer.ConnectAsync(layout, Emulated(workers, schedule));
-        using var reference = Model(seed: 31);
-        using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
-        var (x, y) = Batch(8, seed: 1);
-        DistributedStepResult result;
-        using (x)
-        using (y)
-        {
-            var expected = inProcess.Step(x, y);
-            result = await distributed.StepAsync(x, y);
-            // Emulation changes the timing only, not the arithmetic.
-            Assert.Equal(expected.Loss, result.Loss, 1e-5);
-        }
+        var result = await StepBothAsync(distributed, layout, schedule);
 
         var sizes = result.MicroBatchSizes;
         var stageCount = layout.Stages.Count;
@@ -132,17 +140,7 @@ public class DistributedEmulationTests(ITestOutputHelper output)
         var layout = PipelineLayout.From(new PlanningProblem(problem.Model, network, problem.Job), Shapes["a[0..0] b[1..3] via r d[4..6]"], 2);
         var workers = new Dictionary<string, Uri> { ["a"] = a.Address, ["b"] = b.Address, ["d"] = d.Address };
         using var distributed = await DistributedTrainer.ConnectAsync(layout, Emulated(workers, schedule) with { Routing = FrameRouting.Direct });
-        using var reference = Model(seed: 31);
-        using var inProcess = PipelineTrainer.Create(reference, layout, Options(schedule));
-        var (x, y) = Batch(8, seed: 1);
-        DistributedStepResult result;
-        using (x)
-        using (y)
-        {
-            var expected = inProcess.Step(x, y);
-            result = await distributed.StepAsync(x, y);
-            Assert.Equal(expected.Loss, result.Loss, 1e-5);
-        }
+        var result = await StepBothAsync(distributed, layout, schedule);
 
         // 4 micro-batches of 2, each crossing a->b and b->r->d forward and back.
         Assert.Equal(4 * 4, result.Transfers.Count);
