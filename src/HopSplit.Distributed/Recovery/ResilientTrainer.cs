@@ -225,8 +225,7 @@ public sealed class ResilientTrainer : IDisposable
         _declined.Clear();
         _network = network;
         _trainer.Dispose();
-        _trainer = await DistributedTrainer.ConnectAsync(PipelineLayout.From(problem, plan), TrainerOptions(), cancellation).ConfigureAwait(false);
-        await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
+        await ResumeFromCheckpointAsync(PipelineLayout.From(problem, plan), cancellation).ConfigureAwait(false);
         _drift?.Reset();
         Decide(step, DecisionKind.Rejoined, $"{verdict}; took them back: {Describe(plan)}, restored the checkpoint of step {_checkpoint.Step}", clock.Elapsed.TotalSeconds);
     }
@@ -249,8 +248,7 @@ public sealed class ResilientTrainer : IDisposable
             _trainer.Dispose();
             try
             {
-                _trainer = await DistributedTrainer.ConnectAsync(layout, TrainerOptions(), cancellation).ConfigureAwait(false);
-                await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
+                await ResumeFromCheckpointAsync(layout, cancellation).ConfigureAwait(false);
             }
             catch (DistributedStageException e) when (!cancellation.IsCancellationRequested)
             {
@@ -311,8 +309,7 @@ public sealed class ResilientTrainer : IDisposable
         _network = measured;
         var layout = PipelineLayout.From(problem, plan);
         _trainer.Dispose();
-        _trainer = await DistributedTrainer.ConnectAsync(layout, TrainerOptions(), cancellation).ConfigureAwait(false);
-        await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
+        await ResumeFromCheckpointAsync(layout, cancellation).ConfigureAwait(false);
         _drift.Switched();
         _declined.Clear();
         Decide(_checkpoint.Step, DecisionKind.Replanned, $"{verdict}; switched to {Describe(plan)}", clock.Elapsed.TotalSeconds);
@@ -372,6 +369,16 @@ public sealed class ResilientTrainer : IDisposable
         _decisions.Add(decision);
         _log.LogInformation("{Decision}", decision.Message);
         _options.Decided?.Invoke(decision);
+    }
+
+    /// <summary>
+    /// Connects to the workers of <paramref name="layout"/> and restores every segment from the last checkpoint: how a
+    /// recovery, a drift switch and a rejoin all move to a new plan (the previous trainer is disposed by the caller).
+    /// </summary>
+    private async Task ResumeFromCheckpointAsync(PipelineLayout layout, CancellationToken cancellation)
+    {
+        _trainer = await DistributedTrainer.ConnectAsync(layout, TrainerOptions(), cancellation).ConfigureAwait(false);
+        await _trainer.RestoreAsync(_checkpoint.Step, _checkpoint.Tensors, cancellation).ConfigureAwait(false);
     }
 
     private static string Describe(Plan plan) => string.Join(" ", plan.Segments.Select(s => $"{s.Node}[{s.FirstLayer}..{s.LastLayer}]")) +
