@@ -53,9 +53,14 @@ internal static class RemoteTrainCommand
             Description = "Every N steps ping the workers of dead nodes and take back those that answer when a plan with them is 10% better (0: never).",
             DefaultValueFactory = _ => 5,
         };
+        var waitForWorkers = new Option<double>("--wait-for-workers")
+        {
+            Description = "Seconds to wait for workers that do not listen yet (started together with this command); those still silent are planned without. 0 does not wait.",
+            DefaultValueFactory = _ => 20,
+        };
         var tls = new CoordinatorTlsOptions();
         var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
-        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan, routing, rejoinEvery }) command.Options.Add(option);
+        foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan, routing, rejoinEvery, waitForWorkers }) command.Options.Add(option);
         tls.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
@@ -81,6 +86,11 @@ internal static class RemoteTrainCommand
                 await error.WriteLineAsync($"error: --replan-threshold {threshold} must be above 1 (a ratio of measured to modeled time)");
                 return DigitsApp.InvalidInput;
             }
+            if (parse.GetValue(waitForWorkers) is var wait && !(wait >= 0 && wait <= 3600))
+            {
+                await error.WriteLineAsync($"error: --wait-for-workers {wait} must be between 0 and 3600 seconds");
+                return DigitsApp.InvalidInput;
+            }
             if (parse.GetValue(rejoinEvery) < 0)
             {
                 await error.WriteLineAsync($"error: --rejoin-every {parse.GetValue(rejoinEvery)} must be 0 (never) or a number of steps");
@@ -95,7 +105,7 @@ internal static class RemoteTrainCommand
                     {
                         Workers = nodes, Token = token, Seed = options.Seed, LearningRate = 0.05, Momentum = 0.9, Schedule = options.Schedule,
                         Routing = parse.GetValue(routing) == "direct" ? FrameRouting.Direct : FrameRouting.ViaCoordinator,
-                        Client = client,
+                        Client = client, WorkerStartTimeout = TimeSpan.FromSeconds(parse.GetValue(waitForWorkers)),
                     },
                     RejoinEvery = parse.GetValue(rejoinEvery),
                     CheckpointDirectory = parse.GetValue(checkpointDir)?.FullName,

@@ -72,6 +72,8 @@ public sealed class DistributedTrainer : IDisposable
         var trainer = new DistributedTrainer(layout, options, segments, clients.Values.ToList());
         try
         {
+            // A worker that still refuses connections after the wait fails its assignment below, naming its node.
+            await Task.WhenAll(clients.Values.Select(c => c.WaitUntilListeningAsync(options.WorkerStartTimeout, options.HeartbeatTimeout, cancellation))).ConfigureAwait(false);
             await Task.WhenAll(segments.Select((s, k) => trainer.AssignAsync(k, cancellation))).ConfigureAwait(false);
         }
         catch

@@ -34,6 +34,12 @@ public sealed record DistributedTrainerOptions
     /// </summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long connecting waits for a worker that does not listen yet (20 s by default), so workers and coordinator can
+    /// be started together. Only a refused connection is waited out; a worker that fails otherwise is reported at once.
+    /// </summary>
+    public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The deadline of one ping (3 s by default: generous for a loaded machine, short against a 2-minute call deadline).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -29,6 +29,9 @@ public sealed class StageClient : IDisposable
             // Any chunk size a worker may send, not only the coordinator's own.
             MaxReceiveMessageSize = StageWorkerHostOptions.MaxMessageBytes,
             MaxSendMessageSize = StageWorkerHostOptions.MaxMessageBytes,
+            // A worker that is starting, or coming back after a failure, is tried again within a second, not gRPC's default of up to two minutes.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
         });
         _client = new Protocol.StageService.StageServiceClient(_channel);
         _headers = new Metadata { { "authorization", token.HeaderValue } };
@@ -100,6 +103,47 @@ public sealed class StageClient : IDisposable
     /// <summary>Whether the worker answers within <paramref name="timeout"/>; the stages it hosts when it does.</summary>
     public async Task<IReadOnlyList<int>> PingAsync(TimeSpan timeout, CancellationToken cancellation) =>
         (await _client.PingAsync(new PingRequest(), new CallOptions(_headers, DateTime.UtcNow + timeout, cancellation)).ConfigureAwait(false)).Stages;
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for a worker that refuses connections (one started together with the
+    /// coordinator may not listen yet), pinging it with <paramref name="pingTimeout"/>. True once it answers (a refused
+    /// token is an answer); false when the time is up or it fails in another way, which the next call then reports.
+    /// </summary>
+    public async Task<bool> WaitUntilListeningAsync(TimeSpan timeout, TimeSpan pingTimeout, CancellationToken cancellation)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await PingAsync(pingTimeout, cancellation).ConfigureAwait(false);
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                return true;
+            }
+            catch (RpcException e) when (IsConnectionRefused(e) && clock.Elapsed + ListenPollInterval < timeout && !cancellation.IsCancellationRequested)
+            {
+                await Task.Delay(ListenPollInterval, cancellation).ConfigureAwait(false);
+            }
+            catch (RpcException) when (!cancellation.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    private static readonly TimeSpan ListenPollInterval = TimeSpan.FromMilliseconds(100);
+
+    // Nothing listens at the address (yet): the socket's connect was refused.
+    private static bool IsConnectionRefused(RpcException e)
+    {
+        if (e.StatusCode != StatusCode.Unavailable) return false;
+        for (var inner = e.Status.DebugException; inner is not null; inner = inner.InnerException)
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }) return true;
+        return false;
+    }
 
     private CallOptions Options(CancellationToken cancellation) => new(_headers, DateTime.UtcNow + _options.CallTimeout, cancellation);
 

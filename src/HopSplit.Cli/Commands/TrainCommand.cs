@@ -50,13 +50,22 @@ internal static class TrainCommand
         {
             Description = "With https:// --workers: accept only workers whose certificate this CA (PEM or DER) issued, instead of the machine's trusted CAs.",
         };
+        var waitForWorkers = new Option<double>("--wait-for-workers")
+        {
+            Description = "With --workers: seconds to wait for workers that do not listen yet (started together with this command); 0 does not wait.",
+            DefaultValueFactory = _ => 20,
+        };
+        waitForWorkers.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is var seconds && !(seconds >= 0 && seconds <= 3600)) result.AddError($"--wait-for-workers must be between 0 and 3600 seconds, not {seconds}");
+        });
         var json = new Option<bool>("--json") { Description = "Print the plan and the report as one JSON object, without progress." };
         var command = new Command("train",
             "Plan a built application's model on a network, then train it on the application's ITrainingData with the plan: in this " +
             "process over the emulated network (every stage paced to its node's and link's declared speed), or on hopsplit worker " +
             "processes with --workers. Prints measured against predicted step time, the loss and the test accuracy.");
         application.AddTo(command);
-        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, tlsCertificate, tlsKey, serverCa, json })
+        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, tlsCertificate, tlsKey, serverCa, waitForWorkers, json })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -64,7 +73,7 @@ internal static class TrainCommand
             var hasToken = result.GetValue(tokenFile) is not null;
             if (hasWorkers && !hasToken) result.AddError("--workers needs --token-file: the file holding the workers' shared token");
             if (hasToken && !hasWorkers) result.AddError("--token-file is only used with --workers");
-            foreach (var tls in new Option[] { tlsCertificate, tlsKey, serverCa })
+            foreach (var tls in new Option[] { tlsCertificate, tlsKey, serverCa, waitForWorkers })
                 if (!hasWorkers && result.GetResult(tls) is { Implicit: false }) result.AddError($"{tls.Name} is only used with --workers");
             if (result.GetValue(network) is not null && result.GetValue(networkType) is not null) result.AddError("give --network or --network-type, not both");
         });
@@ -85,7 +94,7 @@ internal static class TrainCommand
                     [.. common, view.Planned, view.Stepped, view.Finished, problems], problems)
                 : ApplicationTool.Run(parse.GetValue(application.Assembly)!, ToolEntryPoint.InDistributed("DistributedTrainingTool"),
                     [.. common, remote, parse.GetValue(tokenFile)!.FullName,
-                     parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(serverCa)?.FullName, view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
+                     parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(serverCa)?.FullName, parse.GetValue(waitForWorkers), view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
             error.Write(problems.ToString());
             if (code != ExitCodes.Success && asJson)
             {

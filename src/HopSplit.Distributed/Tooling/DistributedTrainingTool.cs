@@ -34,6 +34,7 @@ public static class DistributedTrainingTool
     /// <param name="tlsCertificate">--tls-cert: the client certificate for https:// workers that require one, or null.</param>
     /// <param name="tlsKey">--tls-key: its PEM key when not in the certificate file, or null.</param>
     /// <param name="serverCa">--server-ca: the CA the workers' certificates must be issued by, or null for the machine's trusted CAs.</param>
+    /// <param name="waitForWorkers">--wait-for-workers: seconds to wait for workers that do not listen yet (0: not at all).</param>
     /// <param name="planned">Hears the plan as JSON before training starts.</param>
     /// <param name="stepped">Hears every step's number (1-based) and loss.</param>
     /// <param name="finished">Hears the report as JSON.</param>
@@ -41,7 +42,7 @@ public static class DistributedTrainingTool
     /// <param name="cancellation">Stops training (Ctrl+C).</param>
     public static int Run(Assembly assembly, string? model, string? data, string? networkFile, string? networkType,
         int batchSize, int steps, string schedule, double learningRate, long seed, string workers, string tokenFile,
-        string? tlsCertificate, string? tlsKey, string? serverCa, Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
+        string? tlsCertificate, string? tlsKey, string? serverCa, double waitForWorkers, Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(stepped);
@@ -56,7 +57,7 @@ public static class DistributedTrainingTool
             var setup = TrainingSetup.Create(assembly, new TrainingSettings(model, data, networkFile, networkType, batchSize, steps, schedule, learningRate, seed));
             CheckWorkers(setup, addresses);
             planned(setup.PlanJson().ToJsonString());
-            finished(TrainAsync(setup, addresses, token, client, stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
+            finished(TrainAsync(setup, addresses, token, client, TimeSpan.FromSeconds(waitForWorkers), stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
             return ToolExitCodes.Success;
         }
         catch (ToolInputException e)
@@ -119,13 +120,13 @@ public static class DistributedTrainingTool
     }
 
     private static async Task<JsonObject> TrainAsync(TrainingSetup setup, IReadOnlyDictionary<string, Uri> addresses, SharedToken token,
-        StageClientOptions client, Action<int, double> stepped, CancellationToken cancellation)
+        StageClientOptions client, TimeSpan waitForWorkers, Action<int, double> stepped, CancellationToken cancellation)
     {
         var settings = setup.Settings;
         using var trainer = await DistributedTrainer.ConnectAsync(setup.Layout, new DistributedTrainerOptions
         {
             Workers = addresses, Token = token, Seed = settings.Seed, LearningRate = settings.LearningRate, Momentum = TrainingSettings.Momentum,
-            Schedule = setup.Schedule, Client = client,
+            Schedule = setup.Schedule, Client = client, WorkerStartTimeout = waitForWorkers,
         }, cancellation).ConfigureAwait(false);
         var losses = new List<double>();
         var walls = new List<double>();

@@ -56,7 +56,7 @@ public class DigitsDistributedCommandTests
         File.WriteAllText(file, DistributedFixtures.Token.Value);
         try
         {
-            var (code, error) = Run("train-remote", "--workers", workers, "--token-file", file, "--steps", "1");
+            var (code, error) = Run("train-remote", "--workers", workers, "--token-file", file, "--steps", "1", "--wait-for-workers", "0.5");
             Assert.Equal(DigitsApp.InvalidInput, code);
             Assert.StartsWith($"error: {expected}", error.Trim());
             Assert.Single(error.Trim().Split('\n'));
@@ -67,16 +67,18 @@ public class DigitsDistributedCommandTests
         }
     }
 
-    [Fact]
-    public void The_coordinator_refuses_a_negative_rejoin_interval()
+    [Theory]
+    [InlineData("--rejoin-every", "-1", "error: --rejoin-every -1 must be 0 (never) or a number of steps")]
+    [InlineData("--wait-for-workers", "-2", "error: --wait-for-workers -2 must be between 0 and 3600 seconds")]
+    public void The_coordinator_refuses_a_negative_interval(string option, string value, string expected)
     {
         var file = Path.Combine(Path.GetTempPath(), $"token-{Guid.NewGuid():N}");
         File.WriteAllText(file, DistributedFixtures.Token.Value);
         try
         {
-            var (code, error) = Run("train-remote", "--workers", "sensor=http://127.0.0.1:1", "--token-file", file, "--rejoin-every", "-1", "--routing", "direct");
+            var (code, error) = Run("train-remote", "--workers", "sensor=http://127.0.0.1:1", "--token-file", file, option, value, "--routing", "direct");
             Assert.Equal(DigitsApp.InvalidInput, code);
-            Assert.Equal("error: --rejoin-every -1 must be 0 (never) or a number of steps", error.Trim());
+            Assert.Equal(expected, error.Trim());
         }
         finally
         {

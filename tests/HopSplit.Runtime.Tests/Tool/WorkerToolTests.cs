@@ -84,10 +84,10 @@ public class WorkerToolTests
         Assert.Equal(1, caCode);
         Assert.Equal($"error: --tls-cert: the file {missing} does not exist", caError.Trim());
 
-        // Nobody listens on the port: exit code 3, with a hint.
+        // Nobody listens on the port (within the half second waited): exit code 3, with a hint.
         var closed = ClosedPort();
         Assert.Matches(@"^error: node (sensor|gateway) \(stage \d\) on worker .* failed in assigning it: Unavailable: .*\(is a hopsplit worker running at that address\?\)$",
-            TrainToolTests.RefusedLine([.. job, "--workers", $"sensor=http://127.0.0.1:{closed},gateway=http://127.0.0.1:{closed}"], exitCode: 3));
+            TrainToolTests.RefusedLine([.. job, "--workers", $"sensor=http://127.0.0.1:{closed},gateway=http://127.0.0.1:{closed}", "--wait-for-workers", "0.5"], exitCode: 3));
 
         var (code, _, error) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", shortToken.Path);
         Assert.Equal(1, code);
