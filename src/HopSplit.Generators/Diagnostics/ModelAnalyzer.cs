@@ -22,9 +22,9 @@ namespace HopSplit.Generators.Diagnostics;
 /// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
 /// model without [Layer] members (HS0008).
 /// Runs on the declaration that carries [SplitModel] and reads the model as the generator does, in every file of the
-/// partial class (layers, constructors and the constructors they chain to with this(...)); a [LayerBlock] class declared
-/// in another file is not read here (the layer that uses it is skipped silently; the generator still reads it). A layer
-/// a profile covers is not unprofiled.
+/// partial class (layers, constructors and the constructors they chain to with this(...)) and in the files of the
+/// [LayerBlock] classes its layers create (a problem found in one of those files is reported there). A layer a profile
+/// covers is not unprofiled.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
@@ -73,7 +73,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
         ReportLayersWithoutStages(context, type, layerMembers);
 
-        var reading = ModelReader.Read(type, new PartialDeclarationModels(context.SemanticModel, type).Get, context.CancellationToken);
+        var reading = ModelReader.Read(type, new ReadingSemanticModels(context.SemanticModel).Get, context.CancellationToken);
         // The profile the generator applies: the first valid one for this model by ordinal path.
         var metadataName = ModelReader.MetadataName(type);
         var profile = profiles.FirstOrDefault(p => p.Profile.IsFor(type.Name, metadataName))?.Profile;
@@ -191,21 +191,23 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Semantic models for the files that declare part of the model class: the analysed file's own, and, created once
-    /// per analysis, those of its other partial declarations, so a layer or a chained constructor declared there is read
-    /// as the generator reads it. Other files give null (the reading skips what is there).
+    /// Semantic models for the files the reading reaches: the analysed file's own and, created once per analysis, those
+    /// of the model's other partial declarations and of the [LayerBlock] classes its layers create (their members'
+    /// initializers, constructors and attributes are read there). The reading asks only for trees it reaches through the
+    /// model's own members, so any tree of the compilation is given; a tree of another compilation gives null (the
+    /// reading skips what is there).
     /// </summary>
-    private sealed class PartialDeclarationModels(SemanticModel own, INamedTypeSymbol type)
+    private sealed class ReadingSemanticModels(SemanticModel own)
     {
         private readonly Dictionary<SyntaxTree, SemanticModel> models = new() { [own.SyntaxTree] = own };
 
         public SemanticModel? Get(SyntaxTree tree)
         {
             if (models.TryGetValue(tree, out var model)) return model;
-            if (!type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == tree)) return null;
+            if (!own.Compilation.ContainsSyntaxTree(tree)) return null;
             // A semantic model made here is not shared with the compiler's (why Roslyn's RS1030 discourages it): it is one per
-            // other file of a partial model, made only when the reading reaches that file; no analyzer API hands out another
-            // file's model while this one is analysed.
+            // other file the reading reaches, made only when it gets there; no analyzer API hands out another file's model
+            // while this one is analysed.
             return models[tree] = own.Compilation.GetSemanticModel(tree);
         }
     }

@@ -1,0 +1,197 @@
+using HopSplit.Generators.Diagnostics;
+using HopSplit.Generators.Tests.Infrastructure;
+
+namespace HopSplit.Generators.Tests;
+
+/// <summary>
+/// A [LayerBlock] class declared in another file than the model that creates it: the analyzer reads it as the generator
+/// does and reports what is wrong at the narrowest place, in the block's file when the block's own text is at fault
+/// (Input1.cs here) and in the model's file (Input2.cs) when the model's <c>new Block(...)</c> or its arguments are.
+/// </summary>
+public class BlockInAnotherFileTests
+{
+    private const string Head = """
+        public class MyHead : nn.Module<Tensor, Tensor> { public MyHead() : base("h") { } public override Tensor forward(Tensor x) => x; }
+        """;
+
+    private static void Verify(string block, string model) =>
+        AnalyzerMarkup.VerifyFiles(new ModelAnalyzer(), ModelSources.Usings + Head, [ModelSources.Usings + block, ModelSources.Usings + model]);
+
+    private const string Pair = """
+        [LayerBlock]
+        public sealed class Pair : nn.Module<Tensor, Tensor>
+        {
+            [Layer] readonly Linear up;
+            [Layer] readonly Linear down;
+            public Pair(long n, long wide) : base("pair") { up = nn.Linear(n, wide); down = nn.Linear(wide, n); }
+            public override Tensor forward(Tensor x) => x;
+        }
+        """;
+
+    [Fact]
+    public void Valid_blocks_in_another_file_report_nothing()
+    {
+        Verify(ModelSources.BasicBlock, """
+            namespace Demo;
+            [SplitModel(64, 8, 8)]
+            public partial class M
+            {
+                [Layer] readonly BasicBlock same = new(64, 64);
+                [Layer] readonly BasicBlock down = new(64, 128, 2);
+                [Layer] readonly Sequential both = nn.Sequential(new BasicBlock(128, 128), new BasicBlock(128, 128));
+            }
+            """);
+        Verify(Pair, "[SplitModel(10)] public partial class M { [Layer] readonly Pair p = new(10, 32); [Layer] readonly Linear head = nn.Linear(10, 2); }");
+    }
+
+    [Fact]
+    public void The_blocks_output_shape_reaches_the_next_layer()
+    {
+        // Pair(10, 32) gives 10 features: a Linear(32, 2) after it does not chain. Before the analyzer read the block's
+        // file, the shape after it was unknown and nothing was reported.
+        Verify(Pair, "[SplitModel(10)] public partial class M { [Layer] readonly Pair p = new(10, 32); [Layer] readonly Linear head = nn.Linear({|HS0002:32|}, 2); }");
+    }
+
+    [Fact]
+    public void HS0001_at_a_module_of_the_block_the_generator_cannot_analyse()
+    {
+        Verify("""
+            [LayerBlock]
+            public sealed class Blk : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear fc = nn.Linear(10, 10);
+                [Layer] readonly MyHead head = {|HS0001:new()|};
+                public Blk() : base("b") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, "[SplitModel(10)] public partial class M { [Layer] readonly Blk b = new(); }");
+    }
+
+    [Fact]
+    public void HS0001_at_the_models_new_when_the_blocks_constructor_cannot_be_read()
+    {
+        // The condition does not fold: what the block holds depends on the machine, so the model's layer is unprofiled
+        // where it creates the block (as for a block in the model's file).
+        Verify("""
+            [LayerBlock]
+            public sealed class Pick : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Module<Tensor, Tensor>? act;
+                public Pick(int n) : base("pick") { if (System.Environment.ProcessorCount > n) act = nn.ReLU(); else act = nn.Tanh(); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, "[SplitModel(10)] public partial class M { [Layer] readonly Pick pick = {|HS0001:new(2)|}; }");
+    }
+
+    [Fact]
+    public void HS0002_at_the_blocks_argument_when_the_block_is_wrong()
+    {
+        // 16 is written in the block: whatever the model passes, Linear(16, ...) does not take the block's 10 features.
+        Verify("""
+            [LayerBlock]
+            public sealed class Wrong : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear a;
+                [Layer] readonly Linear b;
+                public Wrong(long n) : base("w") { a = nn.Linear(n, 10); b = nn.Linear({|HS0002:16|}, n); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, "[SplitModel(10)] public partial class M { [Layer] readonly Wrong w = new(10); }");
+    }
+
+    [Fact]
+    public void HS0002_at_the_models_argument_when_the_block_only_passes_it_on()
+    {
+        // Pair(8, 32)'s first Linear takes n = 8 features, the input has 10: the model's 8 is wrong, not the block's n. The
+        // same through a this(...) chain of the block and through a block that creates another.
+        Verify(Pair + """
+
+            [LayerBlock]
+            public sealed class Twice : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Pair inner;
+                public Twice(long n) : this(n, 2) { }
+                private Twice(long n, long factor) : base("twice") { inner = new Pair(n, factor * n); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, """
+            [SplitModel(10)] public partial class A { [Layer] readonly Pair p = new({|HS0002:8|}, 32); }
+            [SplitModel(10)] public partial class B { [Layer] readonly Twice t = new({|HS0002:n: 8|}); }
+            """);
+    }
+
+    [Fact]
+    public void HS0002_at_the_models_new_when_a_residual_shortcut_does_not_match()
+    {
+        Verify("""
+            [LayerBlock(Residual = true)]
+            public sealed class Res : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear a;
+                public Res(long i, long o) : base("r") { a = nn.Linear(i, o); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, "[SplitModel(10)] public partial class M { [Layer] readonly Res ok = new(10, 10); [Layer] readonly Res r = {|HS0002:new(10, 4)|}; }");
+    }
+
+    [Fact]
+    public void HS0004_in_the_block_and_at_the_models_new()
+    {
+        // A zero size written in the block is the block's; one passed by the model is the model's; a Shortcut that names no
+        // [Layer] member is reported where the model creates the block (the attribute is only read there).
+        Verify("""
+            [LayerBlock]
+            public sealed class Zero : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear a;
+                public Zero(long n) : base("z") { a = nn.Linear(10, {|HS0004:0|}); }
+                public override Tensor forward(Tensor x) => x;
+            }
+            [LayerBlock(Shortcut = "nope")]
+            public sealed class NoShortcut : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear a = nn.Linear(10, 10);
+                public NoShortcut() : base("s") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """ + Pair, """
+            [SplitModel(10)] public partial class A { [Layer] readonly Zero z = new(3); }
+            [SplitModel(10)] public partial class B { [Layer] readonly NoShortcut s = {|HS0004:new()|}; }
+            [SplitModel(10)] public partial class C { [Layer] readonly Pair p = new(10, {|HS0004:0|}); }
+            """);
+    }
+
+    [Fact]
+    public void A_pragma_in_the_blocks_file_silences_what_is_reported_there()
+    {
+        Verify("""
+            [LayerBlock]
+            public sealed class Quiet : nn.Module<Tensor, Tensor>
+            {
+            #pragma warning disable HS0001 // costed by the model's profile
+                [Layer] readonly MyHead head = new();
+            #pragma warning restore HS0001
+                public Quiet() : base("q") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            [LayerBlock]
+            public sealed class Loud : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly MyHead head = {|HS0001:new()|};
+                public Loud() : base("l") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """, "[SplitModel(10)] public partial class M { [Layer] readonly Quiet q = new(); [Layer] readonly Loud l = new(); }");
+    }
+
+    [Fact]
+    public void The_model_and_its_block_in_one_file_report_at_the_same_places()
+    {
+        // The reading does not depend on where the block is: the same markup in one file gives the same diagnostics.
+        AnalyzerMarkup.Verify(new ModelAnalyzer(), ModelSources.Usings + Head, ModelSources.Usings + Pair + """
+
+            [SplitModel(10)] public partial class A { [Layer] readonly Pair p = new({|HS0002:8|}, 32); }
+            [SplitModel(10)] public partial class C { [Layer] readonly Pair p = new(10, {|HS0004:0|}); }
+            """);
+    }
+}
