@@ -1,5 +1,7 @@
 using HopSplit.Generators.Diagnostics;
 using HopSplit.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using static HopSplit.Generators.Tests.ProfileSources;
 
 namespace HopSplit.Generators.Tests;
 
@@ -14,8 +16,8 @@ public class BlockInAnotherFileTests
         public class MyHead : nn.Module<Tensor, Tensor> { public MyHead() : base("h") { } public override Tensor forward(Tensor x) => x; }
         """;
 
-    private static void Verify(string block, string model) =>
-        AnalyzerMarkup.VerifyFiles(new ModelAnalyzer(), ModelSources.Usings + Head, [ModelSources.Usings + block, ModelSources.Usings + model]);
+    private static void Verify(string block, string model, params AdditionalText[] profiles) =>
+        AnalyzerMarkup.VerifyFiles(new ModelAnalyzer(), ModelSources.Usings + Head, [ModelSources.Usings + block, ModelSources.Usings + model], profiles);
 
     private const string Pair = """
         [LayerBlock]
@@ -193,5 +195,30 @@ public class BlockInAnotherFileTests
             [SplitModel(10)] public partial class A { [Layer] readonly Pair p = new({|HS0002:8|}, 32); }
             [SplitModel(10)] public partial class C { [Layer] readonly Pair p = new(10, {|HS0004:0|}); }
             """);
+    }
+
+    [Fact]
+    public void A_profile_row_for_the_models_layer_covers_an_unprofiled_module_of_the_block()
+    {
+        const string Block = """
+            [LayerBlock]
+            public sealed class Blk : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly MyHead head = new();
+                public Blk() : base("b") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """;
+        Verify(Block, "[SplitModel(10)] public partial class M { [Layer] readonly Blk b = new(); }", File(Json("M", new Row("b", 10, 20, 10, 0))));
+        Verify(Block.Replace("head = new()", "head = {|HS0001:new()|}"), "[SplitModel(10)] public partial class M { [Layer] readonly Blk b = new(); }");
+    }
+
+    [Fact]
+    public void HS0007_when_a_profile_row_disagrees_with_the_blocks_analysed_parameters()
+    {
+        // Pair(10, 32): Linear(10, 32) and Linear(32, 10), 352 + 330 = 682 parameters; a row with 600 is stale, 682 is not.
+        const string Model = "[SplitModel(10)] public partial class M { [Layer] readonly Pair p = {|HS0007:new(10, 32)|}; }";
+        Verify(Pair, Model, File(Json("M", new Row("p", 10, 20, 10, 600))));
+        Verify(Pair, Model.Replace("{|HS0007:new(10, 32)|}", "new(10, 32)"), File(Json("M", new Row("p", 10, 20, 10, 682))));
     }
 }
