@@ -1,6 +1,7 @@
 using HopSplit.Generators.Diagnostics;
 using HopSplit.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using static HopSplit.Generators.Tests.ProfileSources;
 
 namespace HopSplit.Generators.Tests;
@@ -220,5 +221,51 @@ public class BlockInAnotherFileTests
         const string Model = "[SplitModel(10)] public partial class M { [Layer] readonly Pair p = {|HS0007:new(10, 32)|}; }";
         Verify(Pair, Model, File(Json("M", new Row("p", 10, 20, 10, 600))));
         Verify(Pair, Model.Replace("{|HS0007:new(10, 32)|}", "new(10, 32)"), File(Json("M", new Row("p", 10, 20, 10, 682))));
+    }
+
+    private const string ResNetPart = """
+        namespace Demo;
+        [SplitModel(64, 8, 8)]
+        public partial class M
+        {
+            [Layer] readonly BasicBlock same = new(64, 64);
+            [Layer] readonly BasicBlock down = new(64, 128, 2);
+        }
+        """;
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_of_a_model_with_a_block_in_another_file_cached()
+    {
+        var compilation = GeneratorHarness.Compile(ModelSources.Usings + ModelSources.BasicBlock, ModelSources.Usings + ResNetPart,
+            "namespace Elsewhere; public sealed class Service { public int Compute(int x) { return x + 1; } }");
+        var driver = GeneratorHarness.CreateDriver(new ModelGenerator()).RunGenerators(compilation);
+        var first = driver.GetRunResult();
+        Assert.Contains("CostTable", Assert.Single(first.Results.Single().GeneratedSources).SourceText.ToString());
+        var other = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText(
+            other.GetText().ToString().Replace("return x + 1;", "return x + 2;"), GeneratorHarness.ParseOptions, path: other.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult();
+        GeneratorHarness.AssertAllCached(result);
+        GeneratorHarness.AssertNoRoslynObjects(result);
+    }
+
+    public static TheoryData<string, string> BrokenBlocks => new()
+    {
+        { "half-typed factory call", ModelSources.BasicBlock.Replace("bn1 = nn.BatchNorm2d(planes);", "bn1 = nn.BatchNorm2d(planes, ;") },
+        { "half-typed constructor", ModelSources.BasicBlock.Replace("public BasicBlock(long inPlanes, long planes, long stride = 1)", "public BasicBlock(long inPlanes, long planes, long stride = ") },
+        { "half-typed attribute", ModelSources.BasicBlock.Replace("[LayerBlock(Shortcut = nameof(downsample))]", "[LayerBlock(Shortcut = nameof(]") },
+        { "unknown parameter in a factory", ModelSources.BasicBlock.Replace("bn1 = nn.BatchNorm2d(planes);", "bn1 = nn.BatchNorm2d(nope);") },
+        { "no constructor", "namespace Demo; [LayerBlock] public sealed class BasicBlock : nn.Module<Tensor, Tensor> { [Layer] readonly Conv2d conv1; public override Tensor forward(Tensor x) => x; }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenBlocks))]
+    public void A_broken_block_in_another_file_never_throws(string name, string block)
+    {
+        var sources = new[] { ModelSources.Usings + block, ModelSources.Usings + ResNetPart };
+        // Run asserts that the generator threw nothing and reported nothing, twice (the second run cached).
+        GeneratorHarness.Run(sources, expectValidOutput: false, generator: new ModelGenerator());
+        // An analyzer that throws is reported as AD0001: only HopSplit's own rules may be reported.
+        Assert.All(AnalyzerMarkup.Run(new ModelAnalyzer(), sources), d => Assert.True(d.Id.StartsWith("HS", StringComparison.Ordinal), $"{name}: {d}"));
     }
 }
