@@ -165,6 +165,25 @@ public class BlockInAnotherFileTests
     }
 
     [Fact]
+    public void HS0010_when_the_models_constructors_create_the_block_with_different_sizes()
+    {
+        Verify(Pair, """
+            [SplitModel(10)] public partial class Different
+            {
+                [Layer] readonly Pair {|HS0010:p|};
+                public Different() { p = new Pair(10, 32); }
+                public Different(bool wide) { p = new Pair(10, 64); }
+            }
+            [SplitModel(10)] public partial class Same
+            {
+                [Layer] readonly Pair p;
+                public Same() { p = new Pair(10, 32); }
+                public Same(bool wide) { p = new(10, 32); }
+            }
+            """);
+    }
+
+    [Fact]
     public void A_pragma_in_the_blocks_file_silences_what_is_reported_there()
     {
         Verify("""
