@@ -2,6 +2,7 @@ using HopSplit.Generators.Diagnostics;
 using HopSplit.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using static HopSplit.Generators.Tests.ProfileSources;
 
 namespace HopSplit.Generators.Tests;
@@ -286,5 +287,37 @@ public class BlockInAnotherFileTests
         GeneratorHarness.Run(sources, expectValidOutput: false, generator: new ModelGenerator());
         // An analyzer that throws is reported as AD0001: only HopSplit's own rules may be reported.
         Assert.All(AnalyzerMarkup.Run(new ModelAnalyzer(), sources), d => Assert.True(d.Id.StartsWith("HS", StringComparison.Ordinal), $"{name}: {d}"));
+    }
+
+    [Fact]
+    public async Task Each_files_own_analysis_reports_the_problems_located_in_it()
+    {
+        // What an IDE shows for one open document: the analysis of that document alone. The block's problem is in the
+        // block's file, the partial part's in the part's file, and the model's file has none of them.
+        var block = ModelSources.Usings + """
+            [LayerBlock] public sealed class Blk : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Identity id = nn.Identity();
+                public Blk() : base("b") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            public partial class P { [Layer] readonly Linear c = nn.Linear(6, 2); }
+            """;
+        var model = ModelSources.Usings + """
+            [SplitModel(10)] public partial class M { [Layer] readonly Blk b = new(); }
+            [SplitModel(10)] public partial class P { [Layer] readonly Linear a = nn.Linear(10, 8); }
+            """;
+        var compilation = GeneratorHarness.Compile(block, model);
+        var analysis = compilation.WithAnalyzers([new ModelAnalyzer()]);
+        async Task<string[]> Of(int file)
+        {
+            var tree = compilation.SyntaxTrees.ElementAt(file);
+            var diagnostics = await analysis.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None);
+            return diagnostics.Select(d => d.Id + " " + tree.GetText().ToString(d.Location.SourceSpan)).Order().ToArray();
+        }
+        Assert.Equal(["HS0001 nn.Identity()", "HS0002 6"], await Of(0));
+        Assert.Empty(await Of(1));
+        // The whole compilation's analysis reports each once.
+        Assert.Equal(["HS0001", "HS0002"], (await analysis.GetAnalyzerDiagnosticsAsync()).Select(d => d.Id).Order());
     }
 }
