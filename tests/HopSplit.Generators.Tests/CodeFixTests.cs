@@ -288,6 +288,41 @@ public class CodeFixTests
         Assert.Empty(await Errors(solution));
     }
 
+    [Fact]
+    public async Task HS0001_inside_a_LayerBlock_class_in_another_file_adds_LayerCost_in_the_models_file()
+    {
+        const string Block = """
+            [LayerBlock]
+            public sealed class Blk : nn.Module<Tensor, Tensor>
+            {
+                [Layer] readonly Linear fc = nn.Linear(10, 10);
+                [Layer] readonly Identity id = nn.Identity();
+                public Blk() : base("b") { }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """;
+        const string Model = """
+            [SplitModel(10)]
+            public partial class M
+            {
+                [Layer] readonly Blk block = new();
+            }
+            """;
+        // The diagnostic is in the block's file (Input0.cs); the attribute goes on the model's layer in Input1.cs.
+        var solution = await ApplyFirstFix(new AddLayerCostCodeFix(), "HS0001", ModelSources.Usings + Block, ModelSources.Usings + Model);
+        AssertText(solution, 0, ModelSources.Usings + Block);
+        AssertText(solution, 1, ModelSources.Usings + """
+            [SplitModel(10)]
+            public partial class M
+            {
+                // TODO(HS0001): placeholder costs; set this layer's per-sample ForwardFlops, Parameters and OutputShape.
+                [Layer, LayerCost(ForwardFlops = 0, Parameters = 0, OutputShape = new[] { 1 })] readonly Blk block = new();
+            }
+            """);
+        Assert.Empty(await AnalyzerDiagnostics(solution));
+        Assert.Empty(await Errors(solution));
+    }
+
     private const string TwoConstructors = """
 
         [SplitModel(10)]

@@ -231,6 +231,24 @@ public class ConstructorLayerTests
         Assert.Equal("Input1.cs", diagnostics[0].File);
     }
 
+    [Fact]
+    public void A_size_passed_on_by_this_is_reported_at_the_argument_of_the_this_call() => Verify("""
+        [SplitModel(10)] public partial class Passed
+        {
+            [Layer] readonly Linear fc;
+            [Layer] readonly Linear head;
+            public Passed() : this(8, {|HS0002:4|}) { }
+            private Passed(long n, long k) { fc = nn.Linear(10, n); head = nn.Linear(k, 2); }
+        }
+        [SplitModel(10)] public partial class Computed
+        {
+            [Layer] readonly Linear fc;
+            [Layer] readonly Linear head;
+            public Computed() : this(8) { }
+            private Computed(long n) { fc = nn.Linear(10, n); head = nn.Linear({|HS0002:2 * n|}, 2); }
+        }
+        """);
+
     private const string ChainedBlock = """
         [LayerBlock]
         public sealed class Pair : nn.Module<Tensor, Tensor>

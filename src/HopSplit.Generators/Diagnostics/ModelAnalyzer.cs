@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
@@ -21,10 +22,10 @@ namespace HopSplit.Generators.Diagnostics;
 /// (AdditionalFiles named *.hsprofile.json): a file that is not JSON in the profile format (HS0005), a model or
 /// layer name that matches nothing (HS0006), a row whose parameter count disagrees with the model (HS0007); and a
 /// model without [Layer] members (HS0008).
-/// Runs on the declaration that carries [SplitModel] and reads the model as the generator does, in every file of the
-/// partial class (layers, constructors and the constructors they chain to with this(...)); a [LayerBlock] class declared
-/// in another file is not read here (the layer that uses it is skipped silently; the generator still reads it). A layer
-/// a profile covers is not unprofiled.
+/// Reads each model once per compilation as the generator does, in every file of the partial class (layers,
+/// constructors and the constructors they chain to with this(...)) and in the files of the [LayerBlock] classes its
+/// layers create, and each file reports the problems located in it (<see cref="AnalyzeFile"/>). A layer a profile
+/// covers is not unprofiled.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer
@@ -54,26 +55,72 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 .OrderBy(e => e.File.Path, StringComparer.Ordinal)
                 .ToImmutableArray();
             if (profiles.Length > 0) start.RegisterAdditionalFileAction(c => AnalyzeProfile(c, profiles));
-            start.RegisterSyntaxNodeAction(c => Analyze(c, profiles), SyntaxKind.ClassDeclaration);
+            var readings = new ModelDiagnostics(start.Compilation, profiles);
+            start.RegisterSemanticModelAction(c => AnalyzeFile(c, readings));
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, ImmutableArray<ProfileEntry> profiles)
+    /// <summary>
+    /// Reports, in each file, the diagnostics of the models located in that file: those of the models declared there (any
+    /// partial part) and, when the file declares a [LayerBlock] class, those of every model (a block's problems are found
+    /// by reading the models that create it). Each file reporting its own is what makes a problem in a block's file or in
+    /// another part of a partial model show in an IDE's analysis of that document, not only in a build.
+    /// </summary>
+    private static void AnalyzeFile(SemanticModelAnalysisContext context, ModelDiagnostics readings)
     {
-        var declaration = (ClassDeclarationSyntax)context.Node;
-        if (declaration.AttributeLists.Count == 0) return;
-        if (context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not INamedTypeSymbol type) return;
-        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ModelReader.SplitModelAttribute);
-        // Only the declaration that carries the attribute, so a partial type is reported once.
-        if (attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not { } applied
-            || !declaration.AttributeLists.Any(list => list.Span.Contains(applied.Span) && list.SyntaxTree == applied.SyntaxTree)) return;
+        var ct = context.CancellationToken;
+        var tree = context.SemanticModel.SyntaxTree;
+        var models = new List<INamedTypeSymbol>();
+        var hasBlock = false;
+        foreach (var declaration in tree.GetRoot(ct).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+                     .OfType<ClassDeclarationSyntax>())
+        {
+            if (context.SemanticModel.GetDeclaredSymbol(declaration, ct) is not { } type) continue;
+            var attributes = type.GetAttributes();
+            if (attributes.Any(a => a.Is(ModelReader.SplitModelAttribute)))
+            {
+                if (!models.Contains(type, SymbolEqualityComparer.Default)) models.Add(type);
+            }
+            else if (attributes.Any(a => a.Is(ModelReader.LayerBlockAttribute)))
+            {
+                hasBlock = true;
+            }
+        }
+        if (hasBlock) models = models.Union(readings.AllModels(ct), SymbolEqualityComparer.Default).Cast<INamedTypeSymbol>().ToList();
+        foreach (var model in models)
+        {
+            foreach (var diagnostic in readings.Of(model, ct))
+            {
+                if (diagnostic.Location.SourceTree == tree) context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
 
+    /// <summary>Every diagnostic of each model, computed once per compilation by the first file that needs it (a
+    /// cancelled computation is not kept).</summary>
+    private sealed class ModelDiagnostics(Compilation compilation, ImmutableArray<ProfileEntry> profiles)
+    {
+        private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<Diagnostic>> byModel = new(SymbolEqualityComparer.Default);
+        private ImmutableArray<INamedTypeSymbol>? all;
+
+        public ImmutableArray<Diagnostic> Of(INamedTypeSymbol model, CancellationToken ct) =>
+            byModel.TryGetValue(model, out var found) ? found : byModel.GetOrAdd(model, Compute(compilation, model, profiles, ct));
+
+        public ImmutableArray<INamedTypeSymbol> AllModels(CancellationToken ct) =>
+            all ??= SplitModels(compilation, ct).ToImmutableArray();
+    }
+
+    private static ImmutableArray<Diagnostic> Compute(Compilation compilation, INamedTypeSymbol type, ImmutableArray<ProfileEntry> profiles, CancellationToken ct)
+    {
+        var found = ImmutableArray.CreateBuilder<Diagnostic>();
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.Is(ModelReader.SplitModelAttribute));
         var layerMembers = ModelReader.LayerMembers(type);
-        if (layerMembers.Count == 0)
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
-        ReportLayersWithoutStages(context, type, layerMembers);
+        if (layerMembers.Count == 0
+            && attribute?.ApplicationSyntaxReference?.GetSyntax(ct).FirstAncestorOrSelf<ClassDeclarationSyntax>() is { } declaration)
+            found.Add(Diagnostic.Create(DiagnosticDescriptors.ModelWithoutLayers, declaration.Identifier.GetLocation(), type.Name));
+        ReportLayersWithoutStages(found, type, layerMembers);
 
-        var reading = ModelReader.Read(type, new PartialDeclarationModels(context.SemanticModel, type).Get, context.CancellationToken);
+        var reading = ModelReader.Read(type, new ReadingSemanticModels(compilation).Get, ct);
         // The profile the generator applies: the first valid one for this model by ordinal path.
         var metadataName = ModelReader.MetadataName(type);
         var profile = profiles.FirstOrDefault(p => p.Profile.IsFor(type.Name, metadataName))?.Profile;
@@ -92,9 +139,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             var properties = issue.Descriptor == DiagnosticDescriptors.UnprofiledLayer && issue.Args[0] is string name ? LayerProperty(name, metadataName) : null;
             // HS0010: what each constructor assigns, for the code fix that states one of them with [LayerCost].
             if (issue.Properties is { } extra) properties = (properties ?? ImmutableDictionary<string, string?>.Empty).SetItems(extra);
-            context.ReportDiagnostic(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
+            found.Add(Diagnostic.Create(issue.Descriptor, location, properties, issue.Args));
         }
-        if (profile is null) return;
+        if (profile is null) return found.ToImmutable();
 
         var file = Path.GetFileName(profile.Path);
         string? profiledOnly = null; // the last layer costed only by the profile: no shape after it
@@ -104,7 +151,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (row is not null && layer.ParametersStated && row.Parameters != layer.Parameters
                 && (layer.ParametersLocation ?? layer.Location) is { IsInSource: true } stale)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StaleProfile, stale,
+                found.Add(Diagnostic.Create(DiagnosticDescriptors.StaleProfile, stale,
                     file, Number(row.Parameters), layer.Name, Number(layer.Parameters), layer.Source == "Analysis" ? "analysed" : "[LayerCost]"));
             }
             if (layer.Out is not null) { profiledOnly = null; continue; }
@@ -112,10 +159,11 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (layer.Source != "Analysis") { profiledOnly = null; continue; }
             if (profiledOnly is not null && layer.Location is { IsInSource: true } where)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name, metadataName), layer.Name, type.Name,
+                found.Add(Diagnostic.Create(DiagnosticDescriptors.UnprofiledLayer, where, LayerProperty(layer.Name, metadataName), layer.Name, type.Name,
                     $"its input shape is unknown because layer '{profiledOnly}' before it is costed only by profile '{file}', which records no shapes"));
             }
         }
+        return found.ToImmutable();
     }
 
     /// <summary>The name of the [Layer] member an HS0001 is about (the code fix finds its declaration by it when the
@@ -129,7 +177,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         ImmutableDictionary<string, string?>.Empty.Add(LayerPropertyName, layer).Add(ModelPropertyName, model);
 
     /// <summary>HS0009 at every layer that is not a Module&lt;Tensor, Tensor&gt; (the model then gets no ISplitModel).</summary>
-    private static void ReportLayersWithoutStages(SyntaxNodeAnalysisContext context, INamedTypeSymbol type, List<ISymbol> layers)
+    private static void ReportLayersWithoutStages(ImmutableArray<Diagnostic>.Builder found, INamedTypeSymbol type, List<ISymbol> layers)
     {
         foreach (var layer in layers)
         {
@@ -137,7 +185,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (layerType is null || layerType.TypeKind == TypeKind.Error || ModelParser.IsTensorModule(layerType)) continue;
             var location = layer.Locations.FirstOrDefault(l => l.IsInSource);
             if (location is null) continue;
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayerNotRunnable, location,
+            found.Add(Diagnostic.Create(DiagnosticDescriptors.LayerNotRunnable, location,
                 layer.Name, layerType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat), type.Name));
         }
     }
@@ -191,22 +239,23 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Semantic models for the files that declare part of the model class: the analysed file's own, and, created once
-    /// per analysis, those of its other partial declarations, so a layer or a chained constructor declared there is read
-    /// as the generator reads it. Other files give null (the reading skips what is there).
+    /// Semantic models for the files the reading of one model reaches: those of the model's partial declarations and of
+    /// the [LayerBlock] classes its layers create (their members' initializers, constructors and attributes are read
+    /// there), created once per reading. The reading asks only for trees it reaches through the model's own members, so
+    /// any tree of the compilation is given; a tree of another compilation gives null (the reading skips what is there).
     /// </summary>
-    private sealed class PartialDeclarationModels(SemanticModel own, INamedTypeSymbol type)
+    private sealed class ReadingSemanticModels(Compilation compilation)
     {
-        private readonly Dictionary<SyntaxTree, SemanticModel> models = new() { [own.SyntaxTree] = own };
+        private readonly Dictionary<SyntaxTree, SemanticModel> models = new();
 
         public SemanticModel? Get(SyntaxTree tree)
         {
             if (models.TryGetValue(tree, out var model)) return model;
-            if (!type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == tree)) return null;
-            // A semantic model made here is not shared with the compiler's (why Roslyn's RS1030 discourages it): it is one per
-            // other file of a partial model, made only when the reading reaches that file; no analyzer API hands out another
-            // file's model while this one is analysed.
-            return models[tree] = own.Compilation.GetSemanticModel(tree);
+            if (!compilation.ContainsSyntaxTree(tree)) return null;
+            // A semantic model made here is not shared with the compiler's (why Roslyn's RS1030 discourages it): a model is
+            // read once per compilation, from whichever file needs its diagnostics first, so no analysis context hands
+            // out the models of all the files it reaches.
+            return models[tree] = compilation.GetSemanticModel(tree);
         }
     }
 }

@@ -78,12 +78,7 @@ internal static partial class ModelReader
                 throw new LocatedProblem(new LayerProblem(LayerProblemKind.Unsupported, "the constructor's this(...) call cannot be read"), chain.GetLocation());
             if (depth >= MaxChain)
                 throw new LocatedProblem(new LayerProblem(LayerProblemKind.Unsupported, $"the constructors chain more than {MaxChain} deep"), chain.GetLocation());
-            var values = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter is not null) values[argument.Parameter.OriginalDefinition] = Fold(argument.Value, env);
-            }
-            Collect(target, new Env(values), assigned, semanticModel, depth + 1, ct, creation);
+            Collect(target, env.Call(invocation.Arguments), assigned, semanticModel, depth + 1, ct, creation);
         }
         CollectAssignments(body.BlockBody ?? (IOperation?)body.ExpressionBody, env, assigned, creation ?? body, null);
     }

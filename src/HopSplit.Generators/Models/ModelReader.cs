@@ -277,14 +277,52 @@ internal static partial class ModelReader
 
     private sealed record BlockContext(Func<SyntaxTree, SemanticModel?> SemanticModel, LayerMarksReader Marks, CancellationToken Ct);
 
-    /// <summary>Values of a [LayerBlock] constructor's parameters (folded from the outer <c>new</c>).</summary>
+    /// <summary>Values of a [LayerBlock] constructor's parameters (folded from the outer <c>new</c>), and where each was
+    /// written: a problem with a value that only passes through the block is the outer argument's.</summary>
     private sealed class Env
     {
         public static readonly Env Empty = new(new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default));
         private readonly Dictionary<IParameterSymbol, object?> values;
-        public Env(Dictionary<IParameterSymbol, object?> values) => this.values = values;
+        private readonly Dictionary<IParameterSymbol, Location> origins;
+
+        public Env(Dictionary<IParameterSymbol, object?> values, Dictionary<IParameterSymbol, Location>? origins = null)
+        {
+            this.values = values;
+            this.origins = origins ?? new Dictionary<IParameterSymbol, Location>(SymbolEqualityComparer.Default);
+        }
+
         public object? Get(IParameterSymbol parameter) =>
             values.TryGetValue(parameter.OriginalDefinition, out var v) ? v : values.TryGetValue(parameter, out v) ? v : Folded.NotConstant;
+
+        /// <summary>The outer argument a parameter's value was written as, or null (a default value, or the model's own
+        /// constructor parameters, which have no value).</summary>
+        public Location? Origin(IParameterSymbol parameter) =>
+            origins.TryGetValue(parameter.OriginalDefinition, out var l) ? l : origins.TryGetValue(parameter, out l) ? l : null;
+
+        /// <summary>Binds a called constructor's parameters to <paramref name="arguments"/> folded here: a value, and where it
+        /// was written (an argument that is itself a parameter passed on keeps the place its value came from).</summary>
+        public Env Call(IEnumerable<IArgumentOperation> arguments)
+        {
+            var called = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
+            var written = new Dictionary<IParameterSymbol, Location>(SymbolEqualityComparer.Default);
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is null) continue;
+                called[argument.Parameter.OriginalDefinition] = Fold(argument.Value, this);
+                if (WrittenAt(argument, this) is { } location) written[argument.Parameter.OriginalDefinition] = location;
+            }
+            return new Env(called, written);
+        }
+    }
+
+    /// <summary>Where an explicit argument is written, or, when it only passes on a block constructor parameter, where that
+    /// parameter's value was written; null for an argument the compiler supplies (a default value).</summary>
+    private static Location? WrittenAt(IArgumentOperation argument, Env env)
+    {
+        if (argument.ArgumentKind == ArgumentKind.DefaultValue || argument.IsImplicit) return null;
+        return Unwrap(argument.Value) is IParameterReferenceOperation { Parameter: { } parameter } && env.Origin(parameter) is { } origin
+            ? origin
+            : argument.Syntax.GetLocation();
     }
 
     private const int MaxDepth = 16;
@@ -336,8 +374,7 @@ internal static partial class ModelReader
         {
             if (argument.Parameter is null) continue;
             args[argument.Parameter.Name] = Fold(argument.Value, env);
-            if (argument.ArgumentKind != ArgumentKind.DefaultValue && !argument.IsImplicit)
-                argumentSyntax[argument.Parameter.Name] = argument.Syntax.GetLocation();
+            if (WrittenAt(argument, env) is { } location) argumentSyntax[argument.Parameter.Name] = location;
         }
         return AnalyseArguments(invocation.TargetMethod.Name, args, argumentSyntax, invocation.Syntax.GetLocation(), input);
     }
@@ -420,13 +457,7 @@ internal static partial class ModelReader
     private static Analysed AnalyseBlock(IObjectCreationOperation creation, IMethodSymbol constructor, long[]? input, Env env, BlockContext context, int depth, Location? where)
     {
         var block = constructor.ContainingType;
-        var values = new Dictionary<IParameterSymbol, object?>(SymbolEqualityComparer.Default);
-        foreach (var argument in creation.Arguments)
-        {
-            if (argument.Parameter is null) continue;
-            values[argument.Parameter.OriginalDefinition] = Fold(argument.Value, env);
-        }
-        var inner = new Env(values);
+        var inner = env.Call(creation.Arguments);
 
         // The constructor's assignments after those of the constructors it chains to with this(...), as for a model.
         var assigned = new Dictionary<ISymbol, Assignment>(SymbolEqualityComparer.Default);
