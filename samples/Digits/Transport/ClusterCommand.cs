@@ -108,7 +108,7 @@ internal static class ClusterCommand
         {
             IReadOnlyList<string> listen = certificates?.WorkerArguments(settings.Direct) ?? ["--listen", "http://127.0.0.1:0"];
             await using var workers = await WorkerProcesses.StartAsync(nodes.Length, tokenFile, listen, TimeSpan.FromSeconds(120), cancellation);
-            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}){(settings.Tls ? " serving mutual TLS" : "")}.");
+            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}){(settings.Tls ? $" serving mutual TLS (certificates in {certificates!.Folder}, deleted at the end)" : "")}.");
             var addresses = nodes.Select((node, i) => (node, workers.Addresses[i])).ToDictionary(p => p.node, p => p.Item2);
             using var trainer = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
             {
