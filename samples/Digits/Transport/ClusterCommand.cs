@@ -192,7 +192,7 @@ internal static class ClusterCommand
         output.WriteLine("In this process (the emulated runtime, same plan, steps and data):");
         output.Write(inProcess.Format());
         output.WriteLine();
-        output.WriteLine(Invariant($"Step time (median of {settings.Steps}): across processes {distributed.MeasuredSeconds * 1e3:F1} ms, in process {inProcess.MeasuredSeconds * 1e3:F1} ms, simulated {distributed.SimulatedSeconds * 1e3:F1} ms; processes / in process {distributed.MeasuredSeconds / inProcess.MeasuredSeconds:F2}x ({settings.RoutingName})."));
+        output.WriteLine(Invariant($"Step time (median of {settings.Steps}): across processes {distributed.MeasuredSeconds * 1e3:F1} ms, in process {inProcess.MeasuredSeconds * 1e3:F1} ms, simulated {distributed.SimulatedSeconds * 1e3:F1} ms; processes / in process {distributed.MeasuredSeconds / inProcess.MeasuredSeconds:F2}x{(settings.Direct ? ", the workers sending to each other" : "")}."));
     }
 
     /// <summary>
