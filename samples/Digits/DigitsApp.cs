@@ -23,7 +23,9 @@ public static class DigitsApp
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive)
     {
         var root = Build(output, error, interactive);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // Ctrl+C or SIGTERM cancels the command and waits up to 30 s for it (not System.CommandLine's 2 s), so `cluster`
+        // can stop its workers (10 s grace each) and delete its token file and certificates before the process ends.
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
     }
 
     public static RootCommand Build(TextWriter output, TextWriter error, bool interactive)

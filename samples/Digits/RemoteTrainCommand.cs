@@ -115,6 +115,7 @@ internal static class RemoteTrainCommand
                 }, cancellation: cancellation);
                 foreach (var (stage, worker) in trainer.Trainer.Assignments)
                     output.WriteLine($"{stage.Id}: layers {stage.Ref.FirstLayer}..{stage.Ref.LastLayer} on {worker}");
+                output.WriteLine(parse.GetValue(routing) == "direct" ? "Routing: direct (the workers send to each other)." : "Routing: relay (through this coordinator).");
                 using var batches = new MiniBatches(data.Train, options.BatchSize, options.Seed);
                 await trainer.TrainAsync(new BatchSource(batches.At), options.Steps, (step, result) =>
                 {

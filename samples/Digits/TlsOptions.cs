@@ -54,3 +54,29 @@ internal sealed class CoordinatorTlsOptions
     public CoordinatorTlsFlags Flags(ParseResult parse) =>
         new(parse.GetValue(_certificate)?.FullName, parse.GetValue(_key)?.FullName, parse.GetValue(_serverCa)?.FullName);
 }
+
+/// <summary>`digits worker`'s flags for reaching its neighbours over TLS with direct routing (read by <see cref="PeerTlsFlags"/>, which the hopsplit tool shares).</summary>
+internal sealed class PeerTlsOptions
+{
+    private readonly Option<FileInfo?> _certificate = new("--peer-cert")
+    {
+        Description = "With direct routing: the client certificate this worker presents to https:// neighbours started with --client-ca (PEM, its key in --peer-key or the same file, or .pfx/.p12 with its key). Default: its own --tls-cert when that allows client authentication.",
+    };
+
+    private readonly Option<FileInfo?> _key = new("--peer-key") { Description = "The PEM private key of --peer-cert, when it is not in the certificate file." };
+
+    private readonly Option<FileInfo?> _authority = new("--peer-ca")
+    {
+        Description = "With direct routing: accept only https:// neighbours whose certificate this CA (PEM or DER) issued, instead of the machine's trusted CAs.",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_certificate);
+        command.Options.Add(_key);
+        command.Options.Add(_authority);
+    }
+
+    public PeerTlsFlags Flags(ParseResult parse) =>
+        new(parse.GetValue(_certificate)?.FullName, parse.GetValue(_key)?.FullName, parse.GetValue(_authority)?.FullName);
+}

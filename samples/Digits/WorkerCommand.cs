@@ -53,6 +53,7 @@ internal static class WorkerCommand
             Description = "Stop when the process with this id exits (the cluster command passes its own, so no worker outlives it).",
         };
         var tls = new WorkerTlsOptions();
+        var peerTls = new PeerTlsOptions();
         var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated; TLS with client certificates as an option).");
         command.Options.Add(stopWith);
         command.Options.Add(listen);
@@ -61,6 +62,7 @@ internal static class WorkerCommand
         command.Options.Add(threads);
         command.Options.Add(delay);
         tls.AddTo(command);
+        peerTls.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             if (!Uri.TryCreate(parse.GetValue(listen), UriKind.Absolute, out var address))
@@ -72,13 +74,15 @@ internal static class WorkerCommand
             try
             {
                 var (certificate, clientCa) = tls.Flags(parse).Load(address);
+                var maxFrameBytes = checked(parse.GetValue(maxFrame) << 20);
                 options = new StageWorkerHostOptions
                 {
                     Listen = address,
                     Certificate = certificate,
                     ClientCertificateAuthority = clientCa,
+                    PeerClient = peerTls.Flags(parse).Load(certificate, StageWorkerHostOptions.DefaultChunkBytes, maxFrameBytes),
                     Token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName),
-                    MaxFrameBytes = checked(parse.GetValue(maxFrame) << 20),
+                    MaxFrameBytes = maxFrameBytes,
                     ComputeDelay = TimeSpan.FromMilliseconds(parse.GetValue(delay)),
                 };
             }

@@ -10,11 +10,12 @@ namespace HopSplit.Distributed;
 /// <summary>The gRPC stage service: hands each call to the segment its header names, refusing (and logging) bad requests.</summary>
 internal sealed class StageService(WorkerState state, ILogger<StageService> logger) : Protocol.StageService.StageServiceBase
 {
-    public override Task<AssignReply> Assign(AssignRequest request, ServerCallContext context) => Guard(context, () =>
+    public override Task<AssignReply> Assign(AssignRequest request, ServerCallContext context) => Guard(context, async () =>
     {
+        await state.CheckNeighboursAsync(request, context.CancellationToken).ConfigureAwait(false);
         var segment = state.Assign(request);
         logger.LogInformation("Hosting stage {Stage}: layers {First}..{Last}, {Parameters} parameter tensors", segment.Stage, segment.First, segment.Last, segment.ParameterCount);
-        return Task.FromResult(new AssignReply { ParameterCount = segment.ParameterCount });
+        return new AssignReply { ParameterCount = segment.ParameterCount };
     });
 
     public override Task Forward(IAsyncStreamReader<FrameChunk> requestStream, IServerStreamWriter<FrameChunk> responseStream, ServerCallContext context) =>
@@ -141,19 +142,31 @@ internal sealed class WorkerState(SplitModelFactory factory, StageWorkerHostOpti
         return segment;
     }
 
-    // Direct routing: one client per neighbouring worker, kept for the worker's life (segments are reassigned often).
+    /// <summary>Direct routing: the neighbours an assignment names must answer this worker before it takes the segment (<see cref="NeighbourCheck"/>).</summary>
+    public async Task CheckNeighboursAsync(AssignRequest request, CancellationToken cancellation)
+    {
+        if (request.Next is { } next) await NeighbourCheck.RequireReachableAsync(ClientOf(next), next, "next", options.PeerClient, cancellation).ConfigureAwait(false);
+        if (request.Previous is { } previous) await NeighbourCheck.RequireReachableAsync(ClientOf(previous), previous, "previous", options.PeerClient, cancellation).ConfigureAwait(false);
+    }
+
     private PeerLink? PeerOf(Peer? peer)
     {
         if (peer is null) return null;
-        if (!Uri.TryCreate(peer.Address, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
-            throw FrameRules.Invalid($"next/previous.address: '{peer.Address}' is not an http(s)://host:port address of the neighbouring worker");
+        var client = ClientOf(peer);
         if (peer.Hops.Any(h => !(h.BitsPerSecond > 0) || !(h.LatencySeconds >= 0)))
             throw FrameRules.Invalid($"next/previous.hops: every hop to stage {peer.Stage} needs a positive bandwidth and a latency of at least 0");
-        var client = _peers.GetOrAdd(address, a => new StageClient(a, options.Token, options.PeerClient ?? new StageClientOptions
+        return new PeerLink(client, peer);
+    }
+
+    // Direct routing: one client per neighbouring worker, kept for the worker's life (segments are reassigned often).
+    private StageClient ClientOf(Peer peer)
+    {
+        if (!Uri.TryCreate(peer.Address, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+            throw FrameRules.Invalid($"next/previous.address: '{peer.Address}' is not an http(s)://host:port address of the neighbouring worker");
+        return _peers.GetOrAdd(address, a => new StageClient(a, options.Token, options.PeerClient ?? new StageClientOptions
         {
             ChunkBytes = options.ChunkBytes, MaxFrameBytes = options.MaxFrameBytes,
         }));
-        return new PeerLink(client, peer);
     }
 
     /// <summary>The segment of stage <paramref name="stage"/>, or an InvalidArgument status naming what is hosted.</summary>

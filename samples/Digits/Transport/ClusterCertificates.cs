@@ -5,9 +5,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace HopSplit.Samples.Digits.Transport;
 
 /// <summary>
-/// `digits cluster --tls`: a private CA made for one run, a worker certificate for 127.0.0.1 and a coordinator
-/// (client) certificate, both issued by it. The workers get theirs as PEM files in a folder only this user can
-/// read (deleted with it), exactly as `digits worker --tls-cert --tls-key --client-ca` takes them.
+/// `digits cluster --tls`: a private CA made for one run, a worker certificate for 127.0.0.1, a client certificate
+/// the workers present to each other with direct routing, and a coordinator (client) certificate, all issued by it.
+/// The workers get theirs as PEM files in a folder only this user can read (deleted with it), exactly as
+/// `digits worker --tls-cert --tls-key --client-ca` (and `--peer-cert --peer-key --peer-ca`) takes them.
 /// </summary>
 internal sealed class ClusterCertificates : IDisposable
 {
@@ -32,9 +33,19 @@ internal sealed class ClusterCertificates : IDisposable
 
     public string WorkerKeyFile => Path.Combine(Folder, "worker.key");
 
-    /// <summary>`digits worker` arguments for an https listener with these certificates.</summary>
-    public IReadOnlyList<string> WorkerArguments =>
-        ["--listen", "https://127.0.0.1:0", "--tls-cert", WorkerCertificateFile, "--tls-key", WorkerKeyFile, "--client-ca", AuthorityFile];
+    public string PeerCertificateFile => Path.Combine(Folder, "peer.pem");
+
+    public string PeerKeyFile => Path.Combine(Folder, "peer.key");
+
+    /// <summary>
+    /// `digits worker` arguments for an https listener with these certificates; with <paramref name="direct"/> routing
+    /// also the client certificate and CA for reaching the other workers.
+    /// </summary>
+    public IReadOnlyList<string> WorkerArguments(bool direct) =>
+    [
+        "--listen", "https://127.0.0.1:0", "--tls-cert", WorkerCertificateFile, "--tls-key", WorkerKeyFile, "--client-ca", AuthorityFile,
+        .. direct ? (string[])["--peer-cert", PeerCertificateFile, "--peer-key", PeerKeyFile, "--peer-ca", AuthorityFile] : [],
+    ];
 
     public static ClusterCertificates Create()
     {
@@ -52,6 +63,12 @@ internal sealed class ClusterCertificates : IDisposable
         using var worker = Issue(authority, authorityKey, "digits worker", workerKey, server: true);
         File.WriteAllText(Path.Combine(folder, "worker.pem"), worker.ExportCertificatePem());
         File.WriteAllText(Path.Combine(folder, "worker.key"), workerKey.ExportPkcs8PrivateKeyPem());
+
+        // With direct routing the workers are clients of each other: their client certificate, as PEM files too.
+        using var peerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var peer = Issue(authority, authorityKey, "digits worker (peer)", peerKey, server: false);
+        File.WriteAllText(Path.Combine(folder, "peer.pem"), peer.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "peer.key"), peerKey.ExportPkcs8PrivateKeyPem());
 
         using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var client = Issue(authority, authorityKey, "digits cluster", clientKey, server: false);

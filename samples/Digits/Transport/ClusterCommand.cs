@@ -42,10 +42,17 @@ internal static class ClusterCommand
             Description = "Mutual TLS: make a private CA for this run, start the workers on https:// with a certificate it issued and " +
                           "--client-ca, and connect with a client certificate it issued (the files are deleted afterwards).",
         };
+        var routing = new Option<string>("--routing")
+        {
+            Description = "relay: the coordinator relays every activation and gradient; direct: the workers send them to each other " +
+                          "(each emulates its links and measures its sends; with --tls they present a client certificate of the run's CA).",
+            DefaultValueFactory = _ => "relay",
+        };
+        routing.AcceptOnlyFromAmong("relay", "direct");
         var command = new Command("cluster",
             "Start one `digits worker` process per node of the plan on loopback (fresh random token), train DigitNet over gRPC " +
             "with the plan's network emulated, print measured against predicted, and stop the workers.");
-        foreach (var option in new Option[] { steps, warmUp, schedule, allNodes, emulation, compare, seed, tls }) command.Options.Add(option);
+        foreach (var option in new Option[] { steps, warmUp, schedule, allNodes, emulation, compare, seed, tls, routing }) command.Options.Add(option);
         command.SetAction(async (parse, cancellation) =>
         {
             if (parse.GetValue(warmUp) < 0)
@@ -55,7 +62,8 @@ internal static class ClusterCommand
             }
             var settings = new ClusterSettings(DigitsApp.ScheduleOf(parse.GetValue(schedule)), parse.GetValue(warmUp), parse.GetValue(steps),
                 parse.GetValue(allNodes), parse.GetValue(emulation) == "none" ? NetworkEmulation.None : NetworkEmulation.Modeled,
-                parse.GetValue(compare), parse.GetValue(seed), parse.GetValue(tls));
+                parse.GetValue(compare), parse.GetValue(seed), parse.GetValue(tls),
+                parse.GetValue(routing) == "direct" ? FrameRouting.Direct : FrameRouting.ViaCoordinator);
             try
             {
                 return await RunAsync(settings, output, cancellation);
@@ -74,8 +82,14 @@ internal static class ClusterCommand
         return command;
     }
 
-    private sealed record ClusterSettings(ScheduleKind Schedule, int WarmUp, int Steps, bool AllNodes, NetworkEmulation Emulation, bool Compare, int Seed, bool Tls)
+    private sealed record ClusterSettings(ScheduleKind Schedule, int WarmUp, int Steps, bool AllNodes, NetworkEmulation Emulation, bool Compare, int Seed, bool Tls,
+        FrameRouting Routing)
     {
+        public bool Direct => Routing == FrameRouting.Direct;
+
+        /// <summary>How the report names the routing.</summary>
+        public string RoutingName => Direct ? "direct routing (the workers send to each other)" : "relayed by the coordinator";
+
         public const int BatchSize = 64;
         public const double LearningRate = 0.05;
         public const double Momentum = 0.9;
@@ -92,22 +106,23 @@ internal static class ClusterCommand
         using var certificates = settings.Tls ? ClusterCertificates.Create() : null;
         try
         {
-            IReadOnlyList<string> listen = certificates?.WorkerArguments ?? ["--listen", "http://127.0.0.1:0"];
+            IReadOnlyList<string> listen = certificates?.WorkerArguments(settings.Direct) ?? ["--listen", "http://127.0.0.1:0"];
             await using var workers = await WorkerProcesses.StartAsync(nodes.Length, tokenFile, listen, TimeSpan.FromSeconds(120), cancellation);
-            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}){(settings.Tls ? " serving mutual TLS" : "")}.");
+            output.WriteLine($"Started {nodes.Length} worker processes (ids {string.Join(", ", workers.ProcessIds)}){(settings.Tls ? $" serving mutual TLS (certificates in {certificates!.Folder}, deleted at the end)" : "")}.");
             var addresses = nodes.Select((node, i) => (node, workers.Addresses[i])).ToDictionary(p => p.node, p => p.Item2);
             using var trainer = await DistributedTrainer.ConnectAsync(layout, new DistributedTrainerOptions
             {
                 Workers = addresses, Token = SharedToken.FromFile(tokenFile), Seed = settings.Seed,
                 LearningRate = ClusterSettings.LearningRate, Momentum = ClusterSettings.Momentum, Schedule = settings.Schedule,
-                Emulation = settings.Emulation,
+                Emulation = settings.Emulation, Routing = settings.Routing,
                 Client = new StageClientOptions { ClientCertificate = certificates?.Client, ServerCertificateAuthority = certificates?.Authority },
             }, cancellation);
             foreach (var (stage, worker) in trainer.Assignments)
                 output.WriteLine($"{stage.Id}: layers {stage.Ref.FirstLayer}..{stage.Ref.LastLayer} on {worker}");
-            output.WriteLine(Invariant($"{layout.MicroBatchSizes(ClusterSettings.BatchSize).Count} micro-batches of {layout.MicroBatchSize}, {settings.Schedule}, emulation {settings.Emulation}."));
+            output.WriteLine(Invariant($"{layout.MicroBatchSizes(ClusterSettings.BatchSize).Count} micro-batches of {layout.MicroBatchSize}, {settings.Schedule}, emulation {settings.Emulation}, {settings.RoutingName}."));
 
             var measured = new List<StepResult>();
+            var paths = new List<MeasuredPath>();
             using (var batches = new MiniBatches(data.Train, ClusterSettings.BatchSize, settings.Seed))
             {
                 for (var step = 0; step < settings.WarmUp + settings.Steps; step++)
@@ -117,7 +132,11 @@ internal static class ClusterCommand
                     using (x)
                     using (y)
                         result = await trainer.StepAsync(x, y, cancellation);
-                    if (step >= settings.WarmUp) measured.Add(new StepResult(result.Loss, result.MakespanSeconds, result.WallSeconds, result.MicroBatchSizes, result.Tasks));
+                    if (step >= settings.WarmUp)
+                    {
+                        measured.Add(new StepResult(result.Loss, result.MakespanSeconds, result.WallSeconds, result.MicroBatchSizes, result.Tasks));
+                        paths.AddRange(result.Paths);
+                    }
                     output.WriteLine(Invariant($"step {step + 1}/{settings.WarmUp + settings.Steps}{(step < settings.WarmUp ? " (warm-up)" : "")}: loss {result.Loss:F4}, {result.MakespanSeconds * 1e3:F1} ms"));
                 }
             }
@@ -125,6 +144,7 @@ internal static class ClusterCommand
             output.WriteLine();
             output.WriteLine("Across processes over gRPC, measured against the plan:");
             output.Write(report.Format());
+            if (settings.Direct) WritePaths(paths, output);
             if (settings.Compare) Compare(settings, data, layout, report, output, cancellation);
             output.WriteLine($"Stopping the {nodes.Length} workers.");
         }
@@ -172,7 +192,21 @@ internal static class ClusterCommand
         output.WriteLine("In this process (the emulated runtime, same plan, steps and data):");
         output.Write(inProcess.Format());
         output.WriteLine();
-        output.WriteLine(Invariant($"Step time (median of {settings.Steps}): across processes {distributed.MeasuredSeconds * 1e3:F1} ms, in process {inProcess.MeasuredSeconds * 1e3:F1} ms, simulated {distributed.SimulatedSeconds * 1e3:F1} ms; processes / in process {distributed.MeasuredSeconds / inProcess.MeasuredSeconds:F2}x."));
+        output.WriteLine(Invariant($"Step time (median of {settings.Steps}): across processes {distributed.MeasuredSeconds * 1e3:F1} ms, in process {inProcess.MeasuredSeconds * 1e3:F1} ms, simulated {distributed.SimulatedSeconds * 1e3:F1} ms; processes / in process {distributed.MeasuredSeconds / inProcess.MeasuredSeconds:F2}x{(settings.Direct ? ", the workers sending to each other" : "")}."));
+    }
+
+    /// <summary>
+    /// Direct routing: the sends between consecutive segments as the sending workers measured them, all measured steps
+    /// together. (The link rows above stay empty: a send is part of its worker's compute call, not a task of its own.)
+    /// </summary>
+    private static void WritePaths(IReadOnlyList<MeasuredPath> paths, TextWriter output)
+    {
+        output.WriteLine("Links as the sending workers measured them (direct routing; the link rows above have no tasks of their own):");
+        foreach (var path in paths.GroupBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var all = new MeasuredPath(path.Key, path.First().Links, path.Sum(p => p.Bytes), path.Sum(p => p.Seconds), path.Sum(p => p.Transfers));
+            output.WriteLine(Invariant($"  {all.Name}: {all.Transfers} sends, {all.Bytes / 1024.0:F1} KiB in {all.Seconds * 1e3:F1} ms; planned {all.PlannedBitsPerSecond / 1e6:F2} Mbit/s, measured {all.MeasuredBitsPerSecond / 1e6:F2} Mbit/s"));
+        }
     }
 
     /// <summary>A fresh random token in a file only this user can read.</summary>

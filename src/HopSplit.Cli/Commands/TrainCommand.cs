@@ -59,13 +59,20 @@ internal static class TrainCommand
         {
             if (result.GetValueOrDefault<double>() is var seconds && !(seconds >= 0 && seconds <= 3600)) result.AddError($"--wait-for-workers must be between 0 and 3600 seconds, not {seconds}");
         });
+        var routing = new Option<string>("--routing")
+        {
+            Description = "With --workers: relay (the coordinator relays every activation and gradient) or direct (workers send them to each other; " +
+                          "https:// workers then need --peer-cert/--peer-ca for their neighbours).",
+            DefaultValueFactory = _ => "relay",
+        };
+        routing.AcceptOnlyFromAmong("relay", "direct");
         var json = new Option<bool>("--json") { Description = "Print the plan and the report as one JSON object, without progress." };
         var command = new Command("train",
             "Plan a built application's model on a network, then train it on the application's ITrainingData with the plan: in this " +
             "process over the emulated network (every stage paced to its node's and link's declared speed), or on hopsplit worker " +
             "processes with --workers. Prints measured against predicted step time, the loss and the test accuracy.");
         application.AddTo(command);
-        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, tlsCertificate, tlsKey, serverCa, waitForWorkers, json })
+        foreach (var option in new Option[] { data, network, networkType, batch, steps, schedule, learningRate, seed, workers, tokenFile, tlsCertificate, tlsKey, serverCa, waitForWorkers, routing, json })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -73,8 +80,8 @@ internal static class TrainCommand
             var hasToken = result.GetValue(tokenFile) is not null;
             if (hasWorkers && !hasToken) result.AddError("--workers needs --token-file: the file holding the workers' shared token");
             if (hasToken && !hasWorkers) result.AddError("--token-file is only used with --workers");
-            foreach (var tls in new Option[] { tlsCertificate, tlsKey, serverCa, waitForWorkers })
-                if (!hasWorkers && result.GetResult(tls) is { Implicit: false }) result.AddError($"{tls.Name} is only used with --workers");
+            foreach (var remoteOnly in new Option[] { tlsCertificate, tlsKey, serverCa, waitForWorkers, routing })
+                if (!hasWorkers && result.GetResult(remoteOnly) is { Implicit: false }) result.AddError($"{remoteOnly.Name} is only used with --workers");
             if (result.GetValue(network) is not null && result.GetValue(networkType) is not null) result.AddError("give --network or --network-type, not both");
         });
         command.SetAction((parse, cancellation) => Task.Run(() =>
@@ -94,7 +101,7 @@ internal static class TrainCommand
                     [.. common, view.Planned, view.Stepped, view.Finished, problems], problems)
                 : ApplicationTool.Run(parse.GetValue(application.Assembly)!, ToolEntryPoint.InDistributed("DistributedTrainingTool"),
                     [.. common, remote, parse.GetValue(tokenFile)!.FullName,
-                     parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(serverCa)?.FullName, parse.GetValue(waitForWorkers), view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
+                     parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(serverCa)?.FullName, parse.GetValue(waitForWorkers), parse.GetValue(routing)!, view.Planned, view.Stepped, view.Finished, problems, cancellation], problems));
             error.Write(problems.ToString());
             if (code != ExitCodes.Success && asJson)
             {

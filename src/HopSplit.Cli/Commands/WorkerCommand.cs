@@ -40,15 +40,25 @@ internal static class WorkerCommand
         {
             Description = "Require every coordinator to present a client certificate issued by this CA (PEM or DER); others are refused in the TLS handshake.",
         };
+        var peerCertificate = new Option<FileInfo?>("--peer-cert")
+        {
+            Description = "With direct routing: the client certificate this worker presents to https:// neighbours started with --client-ca (PEM, its key in --peer-key or the same file, or .pfx/.p12 with its key). Default: its own --tls-cert when that allows client authentication.",
+        };
+        var peerKey = new Option<FileInfo?>("--peer-key") { Description = "The PEM private key of --peer-cert, when it is not in the certificate file." };
+        var peerCa = new Option<FileInfo?>("--peer-ca")
+        {
+            Description = "With direct routing: accept only https:// neighbours whose certificate this CA (PEM or DER) issued, instead of the machine's trusted CAs.",
+        };
         var command = new Command("worker",
             "Host a model's pipeline segments for a coordinator (hopsplit train --workers) over gRPC, token-authenticated, " +
             "until Ctrl+C or SIGTERM. Start one per device; the coordinator assigns each its layers and the initial weights' seed.");
         application.AddTo(command);
-        foreach (var option in new Option[] { listen, tokenFile, threads, tlsCertificate, tlsKey, clientCa }) command.Options.Add(option);
+        foreach (var option in new Option[] { listen, tokenFile, threads, tlsCertificate, tlsKey, clientCa, peerCertificate, peerKey, peerCa }) command.Options.Add(option);
         command.SetAction((parse, cancellation) => Task.Run(() => ApplicationTool.Run(parse.GetValue(application.Assembly)!,
             ToolEntryPoint.InDistributed("StageWorkerTool"),
             [parse.GetValue(application.Model), parse.GetValue(listen), parse.GetValue(tokenFile)!.FullName, parse.GetValue(threads),
-             parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(clientCa)?.FullName, output, error, cancellation],
+             parse.GetValue(tlsCertificate)?.FullName, parse.GetValue(tlsKey)?.FullName, parse.GetValue(clientCa)?.FullName,
+             parse.GetValue(peerCertificate)?.FullName, parse.GetValue(peerKey)?.FullName, parse.GetValue(peerCa)?.FullName, output, error, cancellation],
             error), CancellationToken.None));
         return command;
     }

@@ -82,7 +82,8 @@ internal sealed class TrainingView(TextWriter output, bool json, int steps)
         var report = _report!;
         var remote = Text(report, "mode") == "workers";
         _console.WriteLine();
-        _console.MarkupLine($"Trained {report["steps"]} steps{(remote ? $" on {report["workers"]!.AsArray().Count} worker(s)" : "")}: " +
+        var routing = report["routing"]?.GetValue<string>() == "direct" ? ", the workers sending to each other (direct routing)" : ", the coordinator relaying";
+        _console.MarkupLine($"Trained {report["steps"]} steps{(remote ? $" on {report["workers"]!.AsArray().Count} worker(s){routing}" : "")}: " +
                             $"loss {Number(report["firstLoss"], "F4")} -> [bold]{Number(report["finalLoss"], "F4")}[/].");
         if (report["testAccuracy"] is { } accuracy)
             _console.MarkupLine($"Test accuracy: [bold]{(accuracy.GetValue<double>() * 100).ToString("F1", CultureInfo.InvariantCulture)}%[/] on {report["testSamples"]} held-out samples.");

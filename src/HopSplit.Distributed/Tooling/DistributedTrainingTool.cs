@@ -35,6 +35,7 @@ public static class DistributedTrainingTool
     /// <param name="tlsKey">--tls-key: its PEM key when not in the certificate file, or null.</param>
     /// <param name="serverCa">--server-ca: the CA the workers' certificates must be issued by, or null for the machine's trusted CAs.</param>
     /// <param name="waitForWorkers">--wait-for-workers: seconds to wait for workers that do not listen yet (0: not at all).</param>
+    /// <param name="routing">--routing: relay (the coordinator relays every frame) or direct (workers send to each other).</param>
     /// <param name="planned">Hears the plan as JSON before training starts.</param>
     /// <param name="stepped">Hears every step's number (1-based) and loss.</param>
     /// <param name="finished">Hears the report as JSON.</param>
@@ -42,7 +43,7 @@ public static class DistributedTrainingTool
     /// <param name="cancellation">Stops training (Ctrl+C).</param>
     public static int Run(Assembly assembly, string? model, string? data, string? networkFile, string? networkType,
         int batchSize, int steps, string schedule, double learningRate, long seed, string workers, string tokenFile,
-        string? tlsCertificate, string? tlsKey, string? serverCa, double waitForWorkers, Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
+        string? tlsCertificate, string? tlsKey, string? serverCa, double waitForWorkers, string routing, Action<string> planned, Action<int, double> stepped, Action<string> finished, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(stepped);
@@ -53,11 +54,12 @@ public static class DistributedTrainingTool
         {
             var addresses = WorkerAddresses.Parse(workers);
             var token = ReadToken(tokenFile);
+            var frameRouting = RoutingOf(routing);
             var client = ClientOptions(new CoordinatorTlsFlags(tlsCertificate, tlsKey, serverCa), addresses.Values);
             var setup = TrainingSetup.Create(assembly, new TrainingSettings(model, data, networkFile, networkType, batchSize, steps, schedule, learningRate, seed));
             CheckWorkers(setup, addresses);
             planned(setup.PlanJson().ToJsonString());
-            finished(TrainAsync(setup, addresses, token, client, TimeSpan.FromSeconds(waitForWorkers), stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
+            finished(TrainAsync(setup, addresses, token, client, TimeSpan.FromSeconds(waitForWorkers), frameRouting, stepped, cancellation).GetAwaiter().GetResult().ToJsonString());
             return ToolExitCodes.Success;
         }
         catch (ToolInputException e)
@@ -83,6 +85,16 @@ public static class DistributedTrainingTool
         Grpc.Core.StatusCode.Unauthenticated => " (the worker was started with another token than --token-file holds)",
         _ => "",
     };
+
+    /// <summary>The command line's name of a routing, and back: relay and direct.</summary>
+    private static FrameRouting RoutingOf(string name) => name switch
+    {
+        "relay" => FrameRouting.ViaCoordinator,
+        "direct" => FrameRouting.Direct,
+        _ => throw new ToolInputException($"--routing: '{name}' is not relay or direct"),
+    };
+
+    private static string NameOf(FrameRouting routing) => routing == FrameRouting.Direct ? "direct" : "relay";
 
     private static SharedToken ReadToken(string path)
     {
@@ -120,13 +132,13 @@ public static class DistributedTrainingTool
     }
 
     private static async Task<JsonObject> TrainAsync(TrainingSetup setup, IReadOnlyDictionary<string, Uri> addresses, SharedToken token,
-        StageClientOptions client, TimeSpan waitForWorkers, Action<int, double> stepped, CancellationToken cancellation)
+        StageClientOptions client, TimeSpan waitForWorkers, FrameRouting routing, Action<int, double> stepped, CancellationToken cancellation)
     {
         var settings = setup.Settings;
         using var trainer = await DistributedTrainer.ConnectAsync(setup.Layout, new DistributedTrainerOptions
         {
             Workers = addresses, Token = token, Seed = settings.Seed, LearningRate = settings.LearningRate, Momentum = TrainingSettings.Momentum,
-            Schedule = setup.Schedule, Client = client, WorkerStartTimeout = waitForWorkers,
+            Schedule = setup.Schedule, Client = client, WorkerStartTimeout = waitForWorkers, Routing = routing,
         }, cancellation).ConfigureAwait(false);
         var losses = new List<double>();
         var walls = new List<double>();
@@ -149,6 +161,7 @@ public static class DistributedTrainingTool
         var json = TrainingReportJson.Common("workers", losses, TestAccuracy.Of(model, setup.Data));
         // The first step opens connections and starts libtorch on every worker: leave it out when there are others.
         var measured = walls.Count > 1 ? walls.Skip(1) : walls;
+        json["routing"] = NameOf(routing);
         json["measuredSteps"] = measured.Count();
         json["formulaSeconds"] = setup.Layout.FormulaSeconds();
         json["simulatedSeconds"] = setup.Layout.Simulate(setup.Layout.MicroBatchSizes(settings.BatchSize), setup.Schedule).MakespanSeconds;

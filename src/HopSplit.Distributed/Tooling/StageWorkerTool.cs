@@ -25,11 +25,14 @@ public static class StageWorkerTool
     /// <param name="tlsCertificate">--tls-cert: the worker's certificate (PEM, or PKCS#12 with its key), or null for plain HTTP/2.</param>
     /// <param name="tlsKey">--tls-key: the PEM key of a PEM certificate, or null when the certificate file holds it.</param>
     /// <param name="clientCa">--client-ca: require coordinators' client certificates issued by this CA, or null.</param>
+    /// <param name="peerCertificate">--peer-cert: the client certificate for https:// neighbours with direct routing, or null (<see cref="PeerTlsFlags"/> says what is presented then).</param>
+    /// <param name="peerKey">--peer-key: its PEM key when not in the certificate file, or null.</param>
+    /// <param name="peerCa">--peer-ca: the CA the neighbours' certificates must be issued by, or null for the machine's trusted CAs.</param>
     /// <param name="output">Hears the listening address.</param>
     /// <param name="error">Where problems go, one line each.</param>
     /// <param name="cancellation">Stops the worker.</param>
     public static int Run(Assembly assembly, string? model, string listen, string tokenFile, int torchThreads,
-        string? tlsCertificate, string? tlsKey, string? clientCa, TextWriter output, TextWriter error, CancellationToken cancellation)
+        string? tlsCertificate, string? tlsKey, string? clientCa, string? peerCertificate, string? peerKey, string? peerCa, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,6 +54,8 @@ public static class StageWorkerTool
             options = new StageWorkerHostOptions
             {
                 Listen = address, Token = ReadToken(tokenFile), Certificate = certificate, ClientCertificateAuthority = authority,
+                PeerClient = new PeerTlsFlags(peerCertificate, peerKey, peerCa)
+                    .Load(certificate, StageWorkerHostOptions.DefaultChunkBytes, StageWorkerHostOptions.DefaultMaxFrameBytes),
             };
         }
         catch (ArgumentException e)

@@ -9,7 +9,8 @@ namespace HopSplit.Runtime.Tests.Distributed;
 
 /// <summary>
 /// `digits cluster` run as a process, as a user would: it starts its workers, trains with the network
-/// emulated, reports, and leaves no worker process behind, whether it finishes or is interrupted with Ctrl+C.
+/// emulated, reports, and leaves no worker process behind, whether it finishes or is interrupted with Ctrl+C
+/// (the interrupted run with mutual TLS and direct routing).
 /// </summary>
 public partial class DigitsClusterCommandTests(ITestOutputHelper output)
 {
@@ -35,8 +36,14 @@ public partial class DigitsClusterCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task Interrupting_the_cluster_stops_its_workers() // SIGINT, as Ctrl+C in a terminal (Unix)
     {
-        using var cluster = ClusterProcess.Start(DigitsApplication, "cluster", "--steps", "1000", "--warm-up", "0");
+        // With mutual TLS and direct routing (the relayed run is the test above): a step needs every worker to reach its
+        // neighbours with the client certificate the run's CA issued them.
+        using var cluster = ClusterProcess.Start(DigitsApplication, "cluster", "--steps", "1000", "--warm-up", "0", "--tls", "--routing", "direct");
         Assert.True(await cluster.WaitForLineAsync("step 1/1000", TimeSpan.FromMinutes(5)), $"no step: {cluster.Log}");
+        var certificates = CertificateFolder().Match(cluster.Log);
+        Assert.True(certificates.Success, cluster.Log);
+        Assert.True(Directory.Exists(certificates.Groups[1].Value), "the certificates exist while the cluster trains");
+        Assert.Contains("direct routing (the workers send to each other)", cluster.Log);
         var workers = cluster.WorkerIds();
         Assert.Equal(3, workers.Count);
         Assert.True(workers.All(IsAlive), "the workers run while the cluster trains");
@@ -48,6 +55,8 @@ public partial class DigitsClusterCommandTests(ITestOutputHelper output)
         Assert.Equal(130, cluster.ExitCode);
         Assert.DoesNotContain("step 1000/1000", cluster.Log);
         await AssertGoneAsync(workers);
+        // Interrupted, it still deletes its certificates (Ctrl+C waits for the command, not System.CommandLine's 2 s).
+        Assert.False(Directory.Exists(certificates.Groups[1].Value), $"the certificate folder is left: {cluster.Log}");
     }
 
     /// <summary>Every worker process has exited within a few seconds (they also watch the cluster process).</summary>
@@ -93,6 +102,9 @@ public partial class DigitsClusterCommandTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"Started \d+ worker processes \(ids ([\d, ]+)\)")]
     private static partial Regex StartedLine();
+
+    [GeneratedRegex(@"serving mutual TLS \(certificates in (\S+), deleted at the end\)")]
+    private static partial Regex CertificateFolder();
 
     /// <summary>`digits cluster` with its output captured.</summary>
     sealed class ClusterProcess : IDisposable

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using HopSplit.Samples.Digits;
 using Xunit.Abstractions;
 
@@ -64,6 +65,69 @@ public sealed class DigitsTlsCommandTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains("Hosting stage", worker.Log);
     }
 
+    /// <summary>As <see cref="WriteFiles"/>, and also peer.pfx (a client certificate of the CA) and both.pem + both.key (a worker certificate that may authenticate a client too).</summary>
+    void WritePeerFiles()
+    {
+        using var fresh = MutualTlsTests.Authority("digits direct TLS test CA");
+        using var worker = MutualTlsTests.Issue(fresh, "worker", server: true);
+        using var both = MutualTlsTests.Issue(fresh, "worker and peer", server: true, alsoClient: true);
+        using var peer = MutualTlsTests.Issue(fresh, "peer", server: false);
+        using var coordinator = MutualTlsTests.Issue(fresh, "coordinator", server: false);
+        File.WriteAllText(PathOf("ca.pem"), fresh.ExportCertificatePem());
+        File.WriteAllText(PathOf("worker.pem"), worker.ExportCertificatePem());
+        using (var key = worker.GetECDsaPrivateKey()!) File.WriteAllText(PathOf("worker.key"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(PathOf("both.pem"), both.ExportCertificatePem());
+        using (var key = both.GetECDsaPrivateKey()!) File.WriteAllText(PathOf("both.key"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllBytes(PathOf("peer.pfx"), peer.Export(X509ContentType.Pkcs12));
+        File.WriteAllBytes(PathOf("coordinator.pfx"), coordinator.Export(X509ContentType.Pkcs12));
+        File.WriteAllText(PathOf("token.txt"), DistributedFixtures.Token.Value + "\n");
+    }
+
+    [Fact]
+    public async Task Worker_processes_route_directly_over_tls_with_peer_certificates_to_the_relayed_losses_and_one_without_is_named()
+    {
+        WritePeerFiles();
+        string[] tls = ["--listen", "https://127.0.0.1:0", "--client-ca", PathOf("ca.pem"), "--peer-ca", PathOf("ca.pem")];
+        var started = await Task.WhenAll(
+            // a: a separate client certificate for its neighbours (--peer-cert).
+            DigitsWorkerProcessTests.WorkerProcess.StartAsync(DigitsWorkerProcessTests.DigitsApplication, PathOf("token.txt"),
+                [.. tls, "--tls-cert", PathOf("worker.pem"), "--tls-key", PathOf("worker.key"), "--peer-cert", PathOf("peer.pfx")]),
+            // b: its own certificate, which may authenticate a client, by default.
+            DigitsWorkerProcessTests.WorkerProcess.StartAsync(DigitsWorkerProcessTests.DigitsApplication, PathOf("token.txt"),
+                [.. tls, "--tls-cert", PathOf("both.pem"), "--tls-key", PathOf("both.key")]),
+            // c: a server-only certificate and no --peer-cert, so nothing to present to a neighbour that requires a client certificate.
+            DigitsWorkerProcessTests.WorkerProcess.StartAsync(DigitsWorkerProcessTests.DigitsApplication, PathOf("token.txt"),
+                [.. tls, "--tls-cert", PathOf("worker.pem"), "--tls-key", PathOf("worker.key")]));
+        using var a = started[0];
+        using var b = started[1];
+        using var c = started[2];
+        string[] coordinator = ["train-remote", "--token-file", PathOf("token.txt"), "--steps", "2", "--tls-cert", PathOf("coordinator.pfx"), "--server-ca", PathOf("ca.pem")];
+        // Segments on a, a and b: a sends to itself and to b, b sends gradients back to a, all over mutual TLS.
+        var workers = $"sensor={a.Address},gateway={a.Address},edge={b.Address}";
+
+        var (relayCode, relayed, relayError) = Run([.. coordinator, "--workers", workers]);
+        var (directCode, direct, directError) = Run([.. coordinator, "--workers", workers, "--routing", "direct"]);
+        output.WriteLine(relayed + direct);
+        Assert.True(relayCode == DigitsApp.Success, relayError + relayed + a.Log + b.Log);
+        Assert.True(directCode == DigitsApp.Success, directError + direct + a.Log + b.Log);
+        Assert.Contains("Routing: relay (through this coordinator).", relayed);
+        Assert.Contains("Routing: direct (the workers send to each other).", direct);
+        // The same arithmetic in the same order: the same losses (printed to 4 digits) and the same test accuracy.
+        static string[] Results(string text) => text.Split('\n').Where(l => l.StartsWith("step ", StringComparison.Ordinal) || l.StartsWith("Test accuracy", StringComparison.Ordinal))
+            .Select(l => l.Split(", ")[0].Trim()).ToArray();
+        Assert.Equal(3, Results(direct).Length);
+        Assert.Equal(Results(relayed), Results(direct));
+
+        // c cannot present a client certificate to a, which requires one: its assignment fails in one line naming c, a and the flag.
+        var (refusedCode, _, refused) = Run([.. coordinator, "--workers", $"sensor={c.Address},gateway={a.Address},edge={a.Address}", "--routing", "direct"]);
+        output.WriteLine(refused);
+        Assert.Equal(DigitsApp.InvalidInput, refusedCode);
+        Assert.Single(refused.Trim().Split('\n'));
+        Assert.Matches($@"^error: node sensor \(stage 0\) on worker {Regex.Escape(c.Address.ToString())} failed in assigning it: FailedPrecondition: next: this worker cannot reach its neighbour, stage \d+ on worker {Regex.Escape(a.Address.ToString())} \(.*\); over TLS it presents no client certificate: start this worker with --peer-cert FILE \(and --peer-key FILE\) issued by the CA of the neighbour's --client-ca \(StageWorkerHostOptions.PeerClient in code\)$",
+            refused.Trim());
+        Assert.DoesNotContain("Hosting stage", c.Log);
+    }
+
     [Fact]
     public void A_worker_names_the_tls_flag_and_file_that_are_wrong()
     {
@@ -91,6 +155,16 @@ public sealed class DigitsTlsCommandTests(ITestOutputHelper output) : IDisposabl
             "error: --tls-cert is given but --listen http://127.0.0.1:0/ is http://; listen on https://HOST:PORT to serve over TLS");
         AssertRefused([.. worker, "--listen", "http://127.0.0.1:0", "--client-ca", PathOf("ca.pem")],
             "error: --client-ca needs --tls-cert and an https:// --listen address: client certificates are checked in the TLS handshake");
+        // The flags for reaching neighbours over TLS (direct routing).
+        string[] serving = [.. worker, "--listen", "https://127.0.0.1:0", "--tls-cert", PathOf("worker.pem"), "--tls-key", PathOf("worker.key")];
+        AssertRefused([.. serving, "--peer-key", PathOf("worker.key")],
+            "error: --peer-key needs --peer-cert: the key belongs to the certificate the worker presents to its neighbours");
+        AssertRefused([.. serving, "--peer-cert", missing], $"error: --peer-cert: the file {missing} does not exist");
+        AssertRefused([.. serving, "--peer-ca", missing], $"error: --peer-ca: the file {missing} does not exist");
+        Assert.StartsWith($"error: --peer-ca: {PathOf("not-a-certificate.pem")} is not a certificate (PEM or DER)",
+            RefusedLine([.. serving, "--peer-ca", PathOf("not-a-certificate.pem")]));
+        Assert.StartsWith($"error: --peer-cert: {PathOf("ca.pem")} is not a PEM certificate with a private key",
+            RefusedLine([.. serving, "--peer-cert", PathOf("ca.pem")]));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using HopSplit.Distributed;
+using HopSplit.Distributed.Transport;
 using HopSplit.Planning.Model;
 using Microsoft.Extensions.Logging;
 using static HopSplit.Runtime.Tests.Distributed.DistributedFixtures;
@@ -51,16 +53,37 @@ public sealed class MutualTlsTests : IDisposable
         var step = await FirstStepMatchesInProcessAsync(distributed, ScheduleKind.GPipe, batchSeed: 600);
         Assert.Equal(2 * 2, step.Transfers.Count);
 
-        // A worker without a client certificate is refused by its neighbour in the handshake: the step fails naming the send.
+        // A worker without a client certificate is refused by its neighbour in the handshake: it pings its neighbour when
+        // assigned, so the assignment fails, naming the worker, the neighbour and what to add; nothing is hosted.
         await using var bare = await StartTlsWorker(peerClient: new StageClientOptions { ServerCertificateAuthority = _authority });
-        using var refused = await DistributedTrainer.ConnectAsync(layout, TlsOptions(bare.Address, _client) with { Routing = FrameRouting.Direct });
-        var (x2, y2) = Batch(8, seed: 601, ScalarType.Float64);
-        using (x2)
-        using (y2)
-        {
-            var error = await Assert.ThrowsAsync<DistributedStageException>(() => refused.StepAsync(x2, y2));
-            Assert.True(error.Message.Contains("sending the output of micro-batch 0 to stage 2"), error.Message);
-        }
+        var error = await Assert.ThrowsAsync<DistributedStageException>(() =>
+            DistributedTrainer.ConnectAsync(layout, TlsOptions(bare.Address, _client) with { Routing = FrameRouting.Direct }));
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, error.Status);
+        Assert.Matches($@"^node (a \(stage 0\)|b \(stage 2\)) on worker {Regex.Escape(bare.Address.ToString())} failed in assigning it: FailedPrecondition: (next|previous): this worker cannot reach its neighbour, stage (2|0) on worker {Regex.Escape(bare.Address.ToString())} \(.*\); over TLS it presents no client certificate: start this worker with --peer-cert FILE \(and --peer-key FILE\) issued by the CA of the neighbour's --client-ca \(StageWorkerHostOptions.PeerClient in code\)$",
+            error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        using var pinger = new StageClient(bare.Address, Token, TlsOptions(bare.Address, _client).Client);
+        Assert.Empty(await pinger.PingAsync(TimeSpan.FromSeconds(10), CancellationToken.None));
+    }
+
+    [Fact]
+    public void A_worker_presents_its_own_certificate_to_its_neighbours_only_when_it_may_authenticate_a_client()
+    {
+        using var both = Issue(_authority, "worker", server: true, alsoClient: true);
+        Assert.False(PeerTlsFlags.MayAuthenticateClient(_server));
+        Assert.True(PeerTlsFlags.MayAuthenticateClient(both));
+        Assert.True(PeerTlsFlags.MayAuthenticateClient(_client));
+
+        var none = new PeerTlsFlags(null, null, null);
+        Assert.Null(none.Load(null, 1024, 2048));
+        Assert.Null(none.Load(_server, 1024, 2048));
+        var own = none.Load(both, 1024, 2048)!;
+        Assert.Same(both, own.ClientCertificate);
+        Assert.Null(own.ServerCertificateAuthority);
+        Assert.Equal((1024, 2048), (own.ChunkBytes, own.MaxFrameBytes));
+
+        var error = Assert.Throws<TlsFileException>(() => new PeerTlsFlags(null, "peer.key", null).Load(both, 1024, 2048));
+        Assert.Equal("--peer-key needs --peer-cert: the key belongs to the certificate the worker presents to its neighbours", error.Message);
     }
 
     [Fact]
@@ -126,15 +149,19 @@ public sealed class MutualTlsTests : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    /// <summary>A certificate for 127.0.0.1 (server) or a client, with its private key, signed by <paramref name="authority"/>.</summary>
-    internal static X509Certificate2 Issue(X509Certificate2 authority, string name, bool server)
+    /// <summary>
+    /// A certificate for 127.0.0.1 (server) or a client, with its private key, signed by <paramref name="authority"/>;
+    /// with <paramref name="alsoClient"/> a server certificate may authenticate a client too.
+    /// </summary>
+    internal static X509Certificate2 Issue(X509Certificate2 authority, string name, bool server, bool alsoClient = false)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false)); // server or client authentication
+        var usages = new OidCollection { new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2") }; // server or client authentication
+        if (server && alsoClient) usages.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         if (server)
         {
             var names = new SubjectAlternativeNameBuilder();

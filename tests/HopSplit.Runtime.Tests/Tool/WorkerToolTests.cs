@@ -42,6 +42,15 @@ public class WorkerToolTests
             var actual = training.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToArray();
             Assert.Equal(3, actual.Length);
             for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-4);
+            Assert.Equal("relay", training.GetProperty("routing").GetString());
+
+            // Direct routing: the workers send to each other, with the same arithmetic in the same order, so the same losses.
+            var (directCode, directOutput, directError) = HopsplitTool.Run([.. job, "--workers", list, "--token-file", tokenFile.Path, "--routing", "direct"]);
+            Assert.True(directCode == 0, directError + directOutput + string.Concat(workers.Select(w => w.Log)));
+            using var direct = JsonDocument.Parse(directOutput);
+            var directTraining = direct.RootElement.GetProperty("training");
+            Assert.Equal("direct", directTraining.GetProperty("routing").GetString());
+            Assert.Equal(actual, directTraining.GetProperty("losses").EnumerateArray().Select(l => l.GetDouble()).ToArray());
 
             // A coordinator with another token is refused by the workers: exit code 3, naming the stage and worker.
             using var wrongToken = new TempFile("another-token-0123456789abcdef");
@@ -88,6 +97,15 @@ public class WorkerToolTests
         var closed = ClosedPort();
         Assert.Matches(@"^error: node (sensor|gateway) \(stage \d\) on worker .* failed in assigning it: Unavailable: .*\(is a hopsplit worker running at that address\?\)$",
             TrainToolTests.RefusedLine([.. job, "--workers", $"sensor=http://127.0.0.1:{closed},gateway=http://127.0.0.1:{closed}", "--wait-for-workers", "0.5"], exitCode: 3));
+
+        // --routing belongs to training on workers; the worker's flags for its neighbours are named like the others.
+        TrainToolTests.AssertRefused(["--assembly", HopsplitTool.DigitsApplication, "--batch", "8", "--routing", "direct"], "--routing is only used with --workers");
+        var (peerCode, _, peerError) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path, "--peer-key", missing);
+        Assert.Equal(1, peerCode);
+        Assert.Equal("error: --peer-key needs --peer-cert: the key belongs to the certificate the worker presents to its neighbours", peerError.Trim());
+        (peerCode, _, peerError) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", tokenFile.Path, "--peer-ca", missing);
+        Assert.Equal(1, peerCode);
+        Assert.Equal($"error: --peer-ca: the file {missing} does not exist", peerError.Trim());
 
         var (code, _, error) = HopsplitTool.Run("worker", "--assembly", HopsplitTool.DigitsApplication, "--token-file", shortToken.Path);
         Assert.Equal(1, code);
