@@ -150,7 +150,7 @@ internal sealed class RelaxedCostToGo
         _computedLimit = limit;
         var prune = reachArrival is not null && reachDeparture is not null && !double.IsPositiveInfinity(below);
         _computedBelow = prune ? below : double.PositiveInfinity;
-        // The same slack as the cost cutoffs: a plan costing exactly the bound must not be pruned for rounding.
+        // Ten times the cost cutoffs' slack: a plan costing exactly the bound must not be pruned for rounding.
         _pruneAt = prune ? below + 1e-9 * Math.Abs(below) : double.PositiveInfinity;
         _reachArrival = prune ? reachArrival : null;
         _reachDeparture = prune ? reachDeparture : null;
