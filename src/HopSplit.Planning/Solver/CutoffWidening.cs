@@ -14,6 +14,14 @@ internal struct CutoffWidening
     /// <summary>The first step, relative to the lower bound.</summary>
     private const double FirstStep = 0.3;
 
+    /// <summary>
+    /// The first step when the lower bound is the ng-route bound or one proven from it: such bounds lie
+    /// within a few percent of the optimum, where a 30% trial held 1.6 times the states (random mesh
+    /// 200 x 64) and the states grow steeply with the cutoff. The plain bound of the edge hierarchy is
+    /// further off: there a 5% start only adds failed trials.
+    /// </summary>
+    public const double TightFirstStep = 0.05;
+
     /// <summary>How much each step grows.</summary>
     private const double Growth = 4;
 
@@ -21,14 +29,14 @@ internal struct CutoffWidening
     private readonly double _upper;
     private double _step;
 
-    public CutoffWidening(double lowerBound, double upperBound)
+    public CutoffWidening(double lowerBound, double upperBound, double firstStep = FirstStep)
     {
         _floor = lowerBound;
         _upper = upperBound;
         // No lower bound to start from, none below the upper bound, or no upper bound (then no cost-to-go
         // is computed either, so no cutoff can be applied): go straight to the upper bound.
         _step = lowerBound > 0 && lowerBound < upperBound && !double.IsPositiveInfinity(upperBound)
-            ? FirstStep * lowerBound
+            ? firstStep * lowerBound
             : double.PositiveInfinity;
     }
 

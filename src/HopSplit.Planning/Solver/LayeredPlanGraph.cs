@@ -130,6 +130,29 @@ internal sealed class LayeredPlanGraph
         return _states.Departure[end];
     }
 
+    /// <summary>
+    /// The plain relaxation searched forwards (no tracked node): per (level, node), the least cost of
+    /// reaching the arrival and the departure vertex from the source (infinity: unreachable), which
+    /// bounds every partial plan there from below. The ng-route bound prunes its states with them.
+    /// </summary>
+    public void ReachCosts(int b, double limit, double[] arrival, double[] departure)
+    {
+        Solve(b, limit, PathMeasure.Sum, [], out _);
+        for (var level = 0; level <= _layers; level++)
+        {
+            var first = StateOrNone(level, 0, 0);
+            var row = level * _nodes;
+            if (first < 0)
+            {
+                arrival.AsSpan(row, _nodes).Fill(double.PositiveInfinity);
+                departure.AsSpan(row, _nodes).Fill(double.PositiveInfinity);
+                continue;
+            }
+            _states.Arrival.AsSpan(first, _nodes).CopyTo(arrival.AsSpan(row, _nodes));
+            _states.Departure.AsSpan(first, _nodes).CopyTo(departure.AsSpan(row, _nodes));
+        }
+    }
+
     private void Prepare(IReadOnlyList<int> tracked)
     {
         Array.Fill(_bitOf, -1);

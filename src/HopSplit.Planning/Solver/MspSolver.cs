@@ -78,6 +78,8 @@ public sealed class MspSolver
     private readonly SimplePlanSearch _simple;
     private readonly RelaxedCostToGo _toGo;
     private RelaxedCostToGo? _ngCostToGo; // built on first use: its 2^k memories per vertex take about 10 MB at 200 x 64
+    private double[]? _reachArrival;      // per (level, node): the plain relaxation's cost from the source, to prune the ng bound
+    private double[]? _reachDeparture;
     private readonly List<int> _tracked = new();
     private int _trackedFor; // the b the tracked nodes were learned at
     private readonly KnownPlans _known = new();
@@ -326,7 +328,8 @@ public sealed class MspSolver
                     var toGoStarted = Stopwatch.GetTimestamp();
                     _toGo.Compute(b, limit); // the cutoffs need it
                     Trace?.Add(new SearchTrace("cost-to-go", limit, upper, 0, 0, _toGo.FromSource, Stopwatch.GetElapsedTime(toGoStarted)));
-                    widening = new CutoffWidening(sumBound, upper);
+                    // With the ng-route bound in force the lower bound is close: start just above it.
+                    widening = NgBoundPays ? new CutoffWidening(sumBound, upper, CutoffWidening.TightFirstStep) : new CutoffWidening(sumBound, upper);
                     wideningStarted = true;
                 }
                 // Tracking may have grown past the point where the ng-route bound pays since the last search.
@@ -387,12 +390,24 @@ public sealed class MspSolver
 
     private RelaxedCostToGo NgCostToGo => _ngCostToGo ??= new RelaxedCostToGo(_problem, _budgets.NgNeighbours);
 
-    /// <summary>Computes the ng-route cost-to-go for this threshold (once) and returns its walk; null when no walk finishes.</summary>
+    /// <summary>
+    /// Computes the ng-route cost-to-go for this threshold (once) and returns its walk; null when no walk
+    /// finishes below <paramref name="upper"/>. Only walks below it matter to the searches that read it
+    /// (the cutoffs and the branch and bound never look above it), so the states that cannot lie on one
+    /// are pruned: a forward search of the plain relaxation says what reaching each vertex costs at least.
+    /// </summary>
     private Walk? NgBound(int b, double limit, double upper)
     {
         var started = Stopwatch.GetTimestamp();
-        var fresh = NgCostToGo.Compute(b, limit);
-        if (!fresh) return NgCostToGo.Walk();
+        if (NgCostToGo.ComputedFor(b, limit, upper)) return NgCostToGo.Walk();
+        if (!double.IsPositiveInfinity(upper))
+        {
+            _reachArrival ??= new double[(_problem.LayerCount + 1) * _problem.NodeCount];
+            _reachDeparture ??= new double[_reachArrival.Length];
+            _graph.ReachCosts(b, limit, _reachArrival, _reachDeparture);
+            Statistics.SearchStates += _graph.StatesHeld;
+        }
+        NgCostToGo.Compute(b, limit, upper, _reachArrival, _reachDeparture);
         Statistics.SearchStates += NgCostToGo.States;
         Statistics.NgBoundSearches++;
         var walk = NgCostToGo.Walk();
@@ -405,7 +420,9 @@ public sealed class MspSolver
     {
         Statistics.BranchAndBoundSearches++;
         var toGo = NgBoundPays ? NgCostToGo : _toGo;
-        toGo.Compute(b, limit); // the bound it prunes with (free when this threshold's is already computed)
+        // The bound it prunes with (free when this threshold's is already computed).
+        if (NgBoundPays) NgBound(b, limit, upper);
+        else toGo.Compute(b, limit);
         var shape = _simple.Solve(b, limit, _budgets.BranchAndBoundStates, upper, toGo, out var sum);
         Statistics.BranchAndBoundStates += _simple.Expanded;
         var exact = !_simple.Exhausted;

@@ -56,6 +56,12 @@ internal sealed class RelaxedCostToGo
     private readonly int[] _departureTo;
     private int _computedB;
     private double _computedLimit = double.NaN;
+    private double _computedBelow;        // the sum below which the last computation is exact (infinity: everywhere)
+    // Pruning (see the Compute overload): per (level, node), a lower bound on the cost of reaching the
+    // arrival and departure vertex from the source; a state whose value plus that is not below _pruneAt stays infinite.
+    private double[]? _reachArrival;
+    private double[]? _reachDeparture;
+    private double _pruneAt = double.PositiveInfinity;
 
     /// <summary>The plain relaxation: every revisit allowed.</summary>
     public RelaxedCostToGo(PlanningProblem problem) : this(problem, 0)
@@ -120,12 +126,34 @@ internal sealed class RelaxedCostToGo
     /// Computes the cost-to-go for b and limit; nothing to do when the last call had the same ones
     /// (the solver asks for it from several places for one threshold). True when it computed.
     /// </summary>
+    public bool Compute(int b, double limit) => Compute(b, limit, double.PositiveInfinity, null, null);
+
+    /// <summary>True when the cost-to-go held is exact for this b and limit wherever it matters to walks below <paramref name="below"/>.</summary>
+    public bool ComputedFor(int b, double limit, double below) => b == _computedB && limit.Equals(_computedLimit) && below <= _computedBelow;
+
+    /// <summary>
+    /// Computes the cost-to-go only where it can matter to a walk from the source that costs less than
+    /// <paramref name="below"/>: <paramref name="reachArrival"/> and <paramref name="reachDeparture"/>
+    /// bound from below the cost of reaching each (level, node) arrival and departure vertex from the
+    /// source (the plain relaxation searched forwards), and a state whose cost-to-go plus that is not
+    /// below the bound is left at infinity, as are the states that lead only to such states. Every other
+    /// state gets its exact value (an optimal continuation never passes a pruned state: it would
+    /// cost at least as much as the pruned one), so cutoffs and branch and bound below that sum read
+    /// the same answers, and most of the backward search's states are never relaxed. Nothing to do
+    /// when the last call had the same b and limit and an equal or larger sum. True when it computed.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Compute(int b, double limit)
+    public bool Compute(int b, double limit, double below, double[]? reachArrival, double[]? reachDeparture)
     {
-        if (b == _computedB && limit.Equals(_computedLimit)) return false;
+        if (ComputedFor(b, limit, below)) return false;
         _computedB = b;
         _computedLimit = limit;
+        var prune = reachArrival is not null && reachDeparture is not null && !double.IsPositiveInfinity(below);
+        _computedBelow = prune ? below : double.PositiveInfinity;
+        // Ten times the cost cutoffs' slack: a plan costing exactly the bound must not be pruned for rounding.
+        _pruneAt = prune ? below + 1e-9 * Math.Abs(below) : double.PositiveInfinity;
+        _reachArrival = prune ? reachArrival : null;
+        _reachDeparture = prune ? reachDeparture : null;
         _costs.Prepare(b);
         Array.Fill(_arrival, double.PositiveInfinity);
         Array.Fill(_departure, double.PositiveInfinity);
@@ -133,7 +161,7 @@ internal sealed class RelaxedCostToGo
         for (var n = 0; n < _nodes; n++)
         {
             // The walk ends here: it remembers only this node (no neighbour bits).
-            if (sink < 0 || sink == n) _departure[(_layers * _nodes + n) * _masks] = 0;
+            if ((sink < 0 || sink == n) && KeepsDeparture(_layers, n, 0)) _departure[(_layers * _nodes + n) * _masks] = 0;
             _windowEnd[n] = _layers;
         }
         TakeMinimums(_layers);
@@ -180,7 +208,9 @@ internal sealed class RelaxedCostToGo
                 while (head < tail && _window[offset + tail - 1] > _windowEnd[n]) tail--;
                 if (head == tail) continue;
                 var state = (level * _nodes + n) * _masks + m;
-                _arrival[state] = _windowValue[offset + tail - 1] - _costs.PrefixWork(n, level) + 2 * _problem.OverheadSeconds(n);
+                var arrival = _windowValue[offset + tail - 1] - _costs.PrefixWork(n, level) + 2 * _problem.OverheadSeconds(n);
+                if (!KeepsArrival(level, n, arrival)) continue;
+                _arrival[state] = arrival;
                 _arrivalEnd[state] = _window[offset + tail - 1];
             }
         }
@@ -201,16 +231,16 @@ internal sealed class RelaxedCostToGo
         for (var state = 0; state < _nodes * _masks; state++)
         {
             var distance = _arrival[offset + state];
-            if (!double.IsPositiveInfinity(distance)) RelayInto(state, distance, offset, linkCost, limit);
+            if (!double.IsPositiveInfinity(distance)) RelayInto(level, state, distance, offset, linkCost, limit);
         }
-        while (_heap.TryPop(out var state, out var distance)) RelayInto(state, distance, offset, linkCost, limit);
+        while (_heap.TryPop(out var state, out var distance)) RelayInto(level, state, distance, offset, linkCost, limit);
         DeparturesFromArrivals(level, offset, linkCost, limit);
         TakeMinimums(level);
     }
 
     /// <summary>Relaxes the links into the (node, memory) state: the nodes they come from may reach it and go on from there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RelayInto(int state, double distance, int offset, ReadOnlySpan<double> linkCost, double limit)
+    private void RelayInto(int level, int state, double distance, int offset, ReadOnlySpan<double> linkCost, double limit)
     {
         var v = state >> _memoryBits;
         var memory = state & (_masks - 1);
@@ -222,7 +252,7 @@ internal sealed class RelaxedCostToGo
             if (from < 0) continue;
             var target = hop.From * _masks + from;
             var candidate = distance + cost;
-            if (!(candidate < _arrival[offset + target])) continue;
+            if (!(candidate < _arrival[offset + target]) || !KeepsArrival(level, hop.From, candidate)) continue;
             _arrival[offset + target] = candidate;
             _arrivalEnd[offset + target] = -1;
             _arrivalLink[offset + target] = hop.Link;
@@ -249,7 +279,7 @@ internal sealed class RelaxedCostToGo
                     var from = _ng.Before(hop, memory);
                     if (from < 0) continue;
                     var target = offset + hop.From * _masks + from;
-                    if (!(cost + arrival < _departure[target])) continue;
+                    if (!(cost + arrival < _departure[target]) || !KeepsDeparture(level, hop.From, cost + arrival)) continue;
                     _departure[target] = cost + arrival;
                     _departureLink[target] = hop.Link;
                     _departureTo[target] = v * _masks + memory;
@@ -257,6 +287,13 @@ internal sealed class RelaxedCostToGo
             }
         }
     }
+
+    /// <summary>Whether an arrival state with this cost-to-go may lie on a walk below the pruning bound (always, without pruning).</summary>
+    private bool KeepsArrival(int level, int node, double toGo) =>
+        _reachArrival is null || _reachArrival[level * _nodes + node] + toGo < _pruneAt;
+
+    private bool KeepsDeparture(int level, int node, double toGo) =>
+        _reachDeparture is null || _reachDeparture[level * _nodes + node] + toGo < _pruneAt;
 
     /// <summary>The bounds the searches read: per vertex and avoided set, the best memory that avoids it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

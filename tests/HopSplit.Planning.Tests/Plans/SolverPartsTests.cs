@@ -440,6 +440,75 @@ public class NgCostToGoTests
     }
 
     [Fact]
+    public void Pruned_ng_bound_is_exact_along_every_plan_below_its_bound()
+    {
+        var pruned = 0;
+        RandomInstances.Gen(maxLayers: 10, maxNodes: 7, maxBatch: 32).Sample(instance =>
+        {
+            var problem = instance.Problem;
+            var b = 1 + Math.Abs(instance.Seed % problem.BatchSize);
+            var remembered = 1 + Math.Abs(instance.Seed / 7 % 4);
+            var plans = new List<StageRef[]>();
+            ExhaustivePlanner.Enumerate(problem, shape => plans.Add(shape.Stages().ToArray()));
+            var costs = plans.Select(stages => stages.Select(s => s.Time(problem, b).Cost).ToArray()).ToList();
+            if (costs.Count == 0) return;
+            var sums = costs.Select(c => c.Sum()).Order().ToList();
+            var limits = costs.Select(c => Math.BitIncrement(c.Max())).Distinct().Order().Take(3).Append(double.PositiveInfinity).ToList();
+            var full = new RelaxedCostToGo(problem, remembered);
+            var ng = new RelaxedCostToGo(problem, remembered);
+            var graph = new LayeredPlanGraph(problem);
+            var levels = (problem.LayerCount + 1) * problem.NodeCount;
+            var reachArrival = new double[levels];
+            var reachDeparture = new double[levels];
+            var source = problem.Network.SourceIndex;
+            foreach (var limit in limits)
+            {
+                // Below the cheapest plan, between plans, and above the dearest one.
+                foreach (var below in new[] { sums[0], sums[sums.Count / 2], sums[^1] * 1.01 }.Distinct())
+                {
+                    full.Compute(b, limit);
+                    graph.ReachCosts(b, limit, reachArrival, reachDeparture);
+                    Assert.True(ng.Compute(b, limit, below, reachArrival, reachDeparture));
+                    Assert.True(ng.ComputedFor(b, limit, below) && !ng.ComputedFor(b, limit, below * 2));
+                    if (double.IsPositiveInfinity(ng.FromSource) && !double.IsPositiveInfinity(full.FromSource)) pruned++;
+                    // Below the bound the pruned bound is the full one; at or above it, it says so.
+                    if (full.FromSource < below) Assert.Equal(full.FromSource, ng.FromSource);
+                    else Assert.True(ng.FromSource >= below, $"pruned bound {ng.FromSource:R} below {below:R} where the full one is {full.FromSource:R}\n{instance}");
+                    for (var p = 0; p < plans.Count; p++)
+                    {
+                        if (!costs[p].All(c => c < limit) || !(costs[p].Sum() < below)) continue;
+                        AssertEveryRemainderBounded(problem, ng, plans[p], costs[p], source, instance);
+                        AssertSameAlongThePlan(full, ng, plans[p], source, instance);
+                    }
+                }
+            }
+        }, iter: 300, threads: 1, seed: "0000NgPrune1");
+        Assert.True(pruned > 10, $"only {pruned} bounds pruned to nothing: the test would not notice pruning doing nothing");
+    }
+
+    /// <summary>Along a plan below the pruning bound, the pruned cost-to-go reads exactly the full one (for every avoided set).</summary>
+    private static void AssertSameAlongThePlan(RelaxedCostToGo full, RelaxedCostToGo ng, StageRef[] stages, int source, Instance instance)
+    {
+        var visited = ng.RememberedBit(source);
+        Same(full.ArrivalAvoiding(0, source, visited), ng.ArrivalAvoiding(0, source, visited), "the start");
+        foreach (var stage in stages)
+        {
+            if (stage.IsLink)
+            {
+                visited |= ng.RememberedBit(stage.To);
+                Same(full.ArrivalAvoiding(stage.LastLayer + 1, stage.To, visited), ng.ArrivalAvoiding(stage.LastLayer + 1, stage.To, visited), $"the arrival at node {stage.To}");
+            }
+            else
+            {
+                Same(full.DepartureAvoiding(stage.LastLayer + 1, stage.Node, visited), ng.DepartureAvoiding(stage.LastLayer + 1, stage.Node, visited), $"the departure from node {stage.Node}");
+            }
+        }
+
+        void Same(double expected, double actual, string where) =>
+            Assert.True(expected == actual, $"pruned cost-to-go {actual:R} differs from the full {expected:R} at {where} of a plan below the bound\n{instance}");
+    }
+
+    [Fact]
     public void Solver_using_the_ng_bound_early_matches_the_exhaustive_optimum()
     {
         // One remembered node makes the bound pay from 3 tracked nodes on, so small instances use it.
