@@ -328,7 +328,7 @@ public sealed class DistributedTrainer : IDisposable
         return request;
     }
 
-    /// <summary>The coordinator's own frames (inputs, labels): direct with emulation, they carry the pass's modeled time for the worker to wait out.</summary>
+    /// <summary>The coordinator's own frames (inputs, labels): direct, they carry the run and, with emulation, the pass's modeled time for the worker to wait out.</summary>
     private TensorFrame Paced(TensorFrame frame, double modeledSeconds, long run)
     {
         if (!Direct) return frame;

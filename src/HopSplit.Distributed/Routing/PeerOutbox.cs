@@ -126,12 +126,12 @@ internal sealed class PeerOutbox : IAsyncDisposable
             {
                 bool failed;
                 lock (_gate) failed = _failure is not null;
+                SentFrame? sent = null;
                 try
                 {
                     if (failed) continue; // dropped: the step has failed already
                     var (bytes, seconds) = await _link.SendAsync(frame, _gradient, stop).ConfigureAwait(false);
-                    lock (_gate)
-                        _sent.Add((frame.Header.Run, frame.Header.Step, new SentFrame { MicroBatch = frame.Header.MicroBatch, Gradient = _gradient, Bytes = bytes, Seconds = seconds }));
+                    sent = new SentFrame { MicroBatch = frame.Header.MicroBatch, Gradient = _gradient, Bytes = bytes, Seconds = seconds };
                 }
                 catch (Exception e) when (!stop.IsCancellationRequested)
                 {
@@ -140,7 +140,7 @@ internal sealed class PeerOutbox : IAsyncDisposable
                 }
                 finally
                 {
-                    Finished();
+                    Finished(sent is null ? null : (frame.Header.Run, frame.Header.Step, sent));
                 }
             }
         }
@@ -150,12 +150,14 @@ internal sealed class PeerOutbox : IAsyncDisposable
         }
     }
 
-    // One frame fewer pending (sent, failed, dropped after a failure, or never queued); wakes the flushes.
-    private void Finished()
+    // One frame fewer pending (sent, failed, dropped after a failure, or never queued); wakes the flushes. A sent frame is
+    // counted in the same lock, so a flush that sees it delivered also sees it no longer pending (Step checks that).
+    private void Finished((long Run, long Step, SentFrame Sent)? sent = null)
     {
         TaskCompletionSource changed;
         lock (_gate)
         {
+            if (sent is { } done) _sent.Add(done);
             _pending--;
             changed = _changed;
             _changed = NewSignal();

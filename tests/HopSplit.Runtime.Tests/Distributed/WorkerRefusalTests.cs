@@ -75,6 +75,7 @@ public class WorkerRefusalTests
         { "a negative modeled time", "modeled_seconds: -1 is not a pass time" },
         { "a delivered frame of another step", "step: stage 0 is at step 0, the delivered frame is for step 3" },
         { "a delivered empty frame", "dtype: a delivered frame carries a tensor" },
+        { "a delivered frame with a negative link time", "modeled_seconds: -1 is not a link time" },
         { "a delivery to a segment without a neighbour", "gradient: stage 0 takes no delivered activations: it has no previous worker sending to it" },
     };
 
@@ -187,6 +188,7 @@ public class WorkerRefusalTests
             "a negative modeled time" => ([Chunk(Modeled(Header(DType.Float64, input), -1), 1024)], "forward"),
             "a delivered frame of another step" => ([Chunk(Header(DType.Float64, input, step: 3), 1024)], "deliver"),
 "a delivery to a segment without a neighbour" => ([Chunk(Header(DType.Float64, input), 1024)], "deliver"),
+            "a delivered frame with a negative link time" => ([Chunk(Modeled(Header(DType.Float64, input), -1), 1024)], "deliver"),
             "a delivered empty frame" => ([Chunk(new FrameHeader { MicroBatches = 2, Dtype = DType.None }, 0)], "deliver"),
             _ => throw new ArgumentOutOfRangeException(nameof(frame), frame, null),
         };
