@@ -99,12 +99,14 @@ internal sealed class PeerOutbox : IAsyncDisposable
     public async Task ResetAsync()
     {
         Task sender;
+        CancellationTokenSource stop;
         lock (_gate)
         {
-            _stop.Cancel();
             _queue.Writer.TryComplete();
-            sender = _sender;
+            (sender, stop) = (_sender, _stop);
         }
+        // Outside the lock: cancelling may run the sender's continuation on this thread.
+        await stop.CancelAsync().ConfigureAwait(false);
         await sender.ConfigureAwait(false);
         lock (_gate)
         {
@@ -174,11 +176,8 @@ internal sealed class PeerOutbox : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        lock (_gate)
-        {
-            _stop.Cancel();
-            _queue.Writer.TryComplete();
-        }
+        lock (_gate) _queue.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
         await _sender.ConfigureAwait(false);
         _stop.Dispose();
     }
