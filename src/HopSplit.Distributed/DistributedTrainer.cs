@@ -95,8 +95,8 @@ public sealed class DistributedTrainer : IDisposable
         };
         if (Direct)
         {
-            if (k + 1 < _segments.Count) request.Next = PeerOf(k + 1, Hops(k).ToArray());
-            if (k > 0) request.Previous = PeerOf(k - 1, Hops(k - 1).Reverse().ToArray());
+            if (k + 1 < _segments.Count) request.Next = PeerOf(k, k + 1, Hops(k).ToArray());
+            if (k > 0) request.Previous = PeerOf(k, k - 1, Hops(k - 1).Reverse().ToArray());
         }
         try
         {
@@ -123,15 +123,33 @@ public sealed class DistributedTrainer : IDisposable
         return _options.EmulatedLinks?.FirstOrDefault(l => l.From == planned.From && l.To == planned.To) ?? planned;
     }
 
-    private Peer PeerOf(int k, IReadOnlyList<PipelineStage> hops)
+    /// <summary>Segment <paramref name="k"/>, the neighbour segment <paramref name="from"/>'s worker sends to, and the hops between them.</summary>
+    private Peer PeerOf(int from, int k, IReadOnlyList<PipelineStage> hops)
     {
-        var peer = new Peer { Address = _segments[k].Client.Address.ToString(), Stage = _segments[k].Stage.Index, Emulate = Emulate };
+        var peer = new Peer
+        {
+            Address = _segments[k].Client.Address.ToString(), Stage = _segments[k].Stage.Index, Emulate = Emulate,
+            OutboxFrames = MostInFlight(_segments[from].Stage),
+        };
         foreach (var hop in hops)
         {
             var link = LinkOf(hop);
             peer.Hops.Add(new Hop { Link = hop.Id, BitsPerSecond = link.BitsPerSecond, LatencySeconds = link.LatencySeconds });
         }
         return peer;
+    }
+
+    /// <summary>
+    /// The most micro-batches <paramref name="stage"/> holds forwarded but not yet back-propagated in the schedule, for the
+    /// plan's mini-batch: the bound of its outboxes (so a worker never holds more unsent frames than its schedule has in flight).
+    /// </summary>
+    private int MostInFlight(PipelineStage stage)
+    {
+        var microBatches = Layout.MicroBatchSizes(Layout.Problem.BatchSize).Count;
+        int inFlight = 0, most = 1;
+        foreach (var task in ScheduleOrder.For(_options.Schedule, stage.Index, Layout.Stages.Count, microBatches))
+            most = Math.Max(most, inFlight += task.Direction == TaskDirection.Forward ? 1 : -1);
+        return most;
     }
 
     /// <summary>
@@ -151,7 +169,8 @@ public sealed class DistributedTrainer : IDisposable
 
         var wall = Stopwatch.StartNew();
         var sizes = Layout.MicroBatchSizes(samples);
-        var run = new StepFrames(sizes, _segments.Count);
+        // Direct routing: this run of the step, which the workers' frames carry (a late frame of an aborted run never runs).
+        var run = new StepFrames(sizes, _segments.Count, Random.Shared.NextInt64(1, long.MaxValue));
         var timeline = new StepTimeline();
         var offset = 0;
         for (var m = 0; m < sizes.Count; m++)
@@ -168,9 +187,12 @@ public sealed class DistributedTrainer : IDisposable
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var heartbeat = new Heartbeat(_clients, _options.HeartbeatInterval, _options.HeartbeatTimeout, abort);
         var links = StartLinks(run, timeline, abort.Token);
-        var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, timeline, abort)).ToArray();
+        var loops = _segments.Select((_, k) => RunSegmentAsync(k, run, timeline, abort))
+            .Concat(Direct ? _segments.Select((_, k) => FlushSegmentAsync(k, run, abort)) : [])
+            .ToArray();
         try
         {
+            // Every frame is delivered (the flushes) before any optimizer steps.
             await Task.WhenAll(loops.Concat(links)).ConfigureAwait(false);
             await Task.WhenAll(_segments.Select(s => StepSegmentAsync(s.Stage, s.Client, cancellation))).ConfigureAwait(false);
         }
@@ -264,23 +286,21 @@ public sealed class DistributedTrainer : IDisposable
                 var modeled = Layout.ModeledTime(stage, run.Sizes[m]);
                 if (task.Direction == TaskDirection.Forward)
                 {
-                    var input = k == 0 ? Paced(run.Inputs[m], modeled.Forward) : Request(await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Forward);
+                    var input = k == 0 ? Paced(run.Inputs[m], modeled.Forward, run.Id) : Request(await run.Arrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Forward, run.Id);
                     var start = timeline.Now;
                     var output = await client.ForwardAsync(input, abort.Token).ConfigureAwait(false);
                     run.ComputeSeconds[k] += output.Header.ComputeSeconds;
-                    await PaceAsync(timeline, stage, task, start, modeled.Forward, output.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
-                    RecordSend(run, k, k + 1, task, output.Header);
+                    await PaceAsync(timeline, stage, task, start + output.Header.WaitedSeconds, modeled.Forward, output.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
                     run.Activations[k][m].SetResult(output);
                 }
                 else
                 {
-                    var gradient = last ? Paced(run.Labels[m], modeled.Backward) : Request(await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Backward);
+                    var gradient = last ? Paced(run.Labels[m], modeled.Backward, run.Id) : Request(await run.GradientArrivals[k][m].Task.WaitAsync(abort.Token).ConfigureAwait(false), stage, modeled.Backward, run.Id);
                     var start = timeline.Now;
                     var inputGradient = await client.BackwardAsync(gradient, abort.Token).ConfigureAwait(false);
-                    await PaceAsync(timeline, stage, task, start, modeled.Backward, inputGradient.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
+                    await PaceAsync(timeline, stage, task, start + inputGradient.Header.WaitedSeconds, modeled.Backward, inputGradient.Header.ComputeSeconds, abort.Token).ConfigureAwait(false);
                     if (last) run.Losses[m] = inputGradient.Header.Loss;
                     run.ComputeSeconds[k] += inputGradient.Header.ComputeSeconds;
-                    RecordSend(run, k, k - 1, task, inputGradient.Header);
                     run.Gradients[k][m].SetResult(inputGradient);
                 }
             }
@@ -297,30 +317,49 @@ public sealed class DistributedTrainer : IDisposable
     /// What a segment's worker is asked to run: relayed, the neighbour's frame itself; direct, a header-only request
     /// for the frame the neighbour delivered (with emulation, carrying the node's modeled time for the worker to wait out).
     /// </summary>
-    private TensorFrame Request(TensorFrame neighbours, PipelineStage stage, double modeledSeconds)
+    private TensorFrame Request(TensorFrame neighbours, PipelineStage stage, double modeledSeconds, long run)
     {
         if (!Direct) return neighbours.For(stage.Index);
         var header = neighbours.Header;
         var request = TensorFrame.Empty(header.Step, header.MicroBatch, header.MicroBatches, stage.Index);
         request.Header.FromPeer = true;
+        request.Header.Run = run;
         if (Emulate) request.Header.ModeledSeconds = modeledSeconds;
         return request;
     }
 
-    /// <summary>The coordinator's own frames (inputs, labels): direct with emulation, they carry the pass's modeled time for the worker to wait out.</summary>
-    private TensorFrame Paced(TensorFrame frame, double modeledSeconds)
+    /// <summary>The coordinator's own frames (inputs, labels): direct, they carry the run and, with emulation, the pass's modeled time for the worker to wait out.</summary>
+    private TensorFrame Paced(TensorFrame frame, double modeledSeconds, long run)
     {
-        if (!(Direct && Emulate)) return frame;
+        if (!Direct) return frame;
         var header = frame.Header.Clone();
-        header.ModeledSeconds = modeledSeconds;
+        header.Run = run;
+        if (Emulate) header.ModeledSeconds = modeledSeconds;
         return frame with { Header = header };
     }
 
-    /// <summary>Direct routing: keeps what segment <paramref name="from"/>'s worker measured sending its result to <paramref name="to"/>'s.</summary>
-    private void RecordSend(StepFrames run, int from, int to, PipelineTask task, Protocol.FrameHeader reply)
+    /// <summary>
+    /// Direct routing: waits, while the segment's passes run, until its worker has delivered every frame of the step to its
+    /// neighbours, and keeps what each send measured. A failed send fails it (naming the neighbour and the micro-batch)
+    /// even when the segment has no pass left to fail, so the step stops instead of its neighbour waiting for the frame.
+    /// </summary>
+    private async Task FlushSegmentAsync(int k, StepFrames run, CancellationTokenSource abort)
     {
-        if (!Direct || reply.SentBytes <= 0) return;
-        run.Transfers.Add(new MeasuredTransfer(_segments[from].Stage, _segments[to].Stage, task.Direction, task.MicroBatch, reply.SentBytes, reply.SentSeconds));
+        var (stage, client) = _segments[k];
+        try
+        {
+            foreach (var sent in await client.FlushAsync(stage.Index, _step, run.Id, run.Sizes.Count, abort.Token).ConfigureAwait(false))
+            {
+                var to = sent.Gradient ? k - 1 : k + 1;
+                var direction = sent.Gradient ? TaskDirection.Backward : TaskDirection.Forward;
+                run.Transfers.Add(new MeasuredTransfer(stage, _segments[to].Stage, direction, sent.MicroBatch, sent.Bytes, sent.Seconds));
+            }
+        }
+        catch (Exception e) when (!(abort.IsCancellationRequested && IsCancellation(e)))
+        {
+            await abort.CancelAsync().ConfigureAwait(false);
+            throw new DistributedStageException(stage, client.Address, "sending its frames to its neighbours", e);
+        }
     }
 
     /// <summary>
@@ -422,9 +461,10 @@ public sealed class DistributedTrainer : IDisposable
     /// <summary>The frames of one step: inputs and labels in, and what each segment hands its neighbours.</summary>
     private sealed class StepFrames
     {
-        public StepFrames(IReadOnlyList<int> sizes, int segments)
+        public StepFrames(IReadOnlyList<int> sizes, int segments, long id)
         {
             Sizes = sizes;
+            Id = id;
             Inputs = new TensorFrame[sizes.Count];
             Labels = new TensorFrame[sizes.Count];
             Losses = new double[sizes.Count];
@@ -439,6 +479,10 @@ public sealed class DistributedTrainer : IDisposable
         public System.Collections.Concurrent.ConcurrentBag<MeasuredTransfer> Transfers { get; } = new();
 
         public IReadOnlyList<int> Sizes { get; }
+
+        /// <summary>Direct routing: the run's id, which every request and every frame the workers send each other carries.</summary>
+        public long Id { get; }
+
         public TensorFrame[] Inputs { get; }
         public TensorFrame[] Labels { get; }
         public double[] Losses { get; }

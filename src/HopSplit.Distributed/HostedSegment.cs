@@ -31,6 +31,8 @@ internal sealed class HostedSegment : IDisposable
     {
         Next = next;
         Previous = previous;
+        if (next is not null) NextOutbox = new PeerOutbox(next, gradient: false);
+        if (previous is not null) PreviousOutbox = new PeerOutbox(previous, gradient: true);
         _computeDelay = computeDelay;
         Stage = assignment.Stage;
         First = assignment.FirstLayer;
@@ -61,6 +63,32 @@ internal sealed class HostedSegment : IDisposable
 
     /// <summary>Frames the neighbours delivered for this segment (direct routing).</summary>
     public PeerInbox Inbox { get; } = new();
+
+    /// <summary>Direct routing: outputs waiting to be sent to the next segment's worker.</summary>
+    public PeerOutbox? NextOutbox { get; }
+
+    /// <summary>Direct routing: input gradients waiting to be sent to the previous segment's worker.</summary>
+    public PeerOutbox? PreviousOutbox { get; }
+
+    private IEnumerable<PeerOutbox> Outboxes => new[] { NextOutbox, PreviousOutbox }.OfType<PeerOutbox>();
+
+    /// <summary>Throws the failure of an earlier send to a neighbour (it names the neighbour and the micro-batch).</summary>
+    public void ThrowIfSendFailed()
+    {
+        foreach (var outbox in Outboxes) outbox.ThrowIfFailed();
+    }
+
+    /// <summary>Waits until both outboxes delivered <paramref name="microBatches"/> frames of the run; what each send measured.</summary>
+    public async Task<IReadOnlyList<SentFrame>> FlushAsync(long step, long run, int microBatches, CancellationToken cancellation)
+    {
+        if (microBatches < 1) throw FrameRules.Invalid($"micro_batches: {microBatches} is not a number of micro-batches (1 or more)");
+        if (step != CurrentStep) throw FrameRules.Invalid($"step: stage {Stage} is at step {CurrentStep}, not {step}");
+        var sent = await Task.WhenAll(Outboxes.Select(o => o.FlushAsync(step, run, microBatches, cancellation))).ConfigureAwait(false);
+        return sent.SelectMany(s => s).ToArray();
+    }
+
+    /// <summary>Empties both outboxes and waits until no send of theirs is under way (before a restore: nothing of an aborted run is sent after it).</summary>
+    public Task ResetOutboxesAsync() => Task.WhenAll(Outboxes.Select(o => o.ResetAsync()));
 
     /// <summary>The step the segment expects frames for.</summary>
     public long CurrentStep { get; private set; }
@@ -159,6 +187,9 @@ internal sealed class HostedSegment : IDisposable
             if (_inFlight.Count > 0)
                 throw new RpcException(new Status(StatusCode.FailedPrecondition,
                     $"stage {Stage} still has micro-batches {string.Join(", ", _inFlight.Keys.Order())} of step {step} in flight; back-propagate them first"));
+            if (Outboxes.Sum(o => o.Pending) is var unsent and > 0)
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"stage {Stage} still has {unsent} frame(s) of step {step} to send to its neighbours; flush them first"));
             using var scope = NewDisposeScope();
             _optimizer?.step();
             _optimizer?.zero_grad();
@@ -307,6 +338,9 @@ internal sealed class HostedSegment : IDisposable
         {
             foreach (var stage in _inFlight.Values) stage.Dispose();
             _inFlight.Clear();
+            // Cancels the sends under way and drops the queued ones: a replaced segment sends nothing more.
+            foreach (var outbox in Outboxes) outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Inbox.Clear();
             _optimizer?.Dispose();
             (_model as IDisposable)?.Dispose();
         }

@@ -75,6 +75,14 @@ public sealed class StageClient : IDisposable
         await call.ResponseAsync.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits until a segment has delivered every frame of a step's run to its neighbours (direct routing); what each send
+    /// measured. No deadline: it lasts as long as the step, and each send has its own; the caller cancels it on abort.
+    /// </summary>
+    public async Task<IReadOnlyList<SentFrame>> FlushAsync(int stage, long step, long run, int microBatches, CancellationToken cancellation) =>
+        (await _client.FlushAsync(new FlushRequest { Stage = stage, Step = step, Run = run, MicroBatches = microBatches }, new CallOptions(_headers, cancellationToken: cancellation))
+            .ConfigureAwait(false)).Sent;
+
     /// <summary>Steps a segment's optimizer.</summary>
     public async Task<long> StepAsync(int stage, long step, CancellationToken cancellation) =>
         (await _client.StepAsync(new StepRequest { Stage = stage, Step = step }, Options(cancellation)).ConfigureAwait(false)).NextStep;

@@ -38,11 +38,28 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
 
     public override Task<DeliverReply> Deliver(IAsyncStreamReader<FrameChunk> requestStream, ServerCallContext context) => Guard(context, async () =>
     {
+        // The emulated hops' time runs from the call's start, as the link's from the send's start.
+        var clock = new Transport.StepTimeline();
         var frame = await FrameStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
         if (frame.IsEmpty) throw FrameRules.Invalid("dtype: a delivered frame carries a tensor");
-        var segment = state.Segment(frame.Header.Stage);
-        segment.Inbox.Put(frame, segment.Stage, segment.CurrentStep, fromNeighbour: frame.Header.Gradient ? segment.Next is not null : segment.Previous is not null);
+        var header = frame.Header;
+        if (!(header.ModeledSeconds >= 0 && header.ModeledSeconds <= 3600))
+            throw FrameRules.Invalid($"modeled_seconds: {header.ModeledSeconds} is not a link time (0 to 3600 seconds)");
+        var segment = state.Segment(header.Stage);
+        var fromNeighbour = header.Gradient ? segment.Next is not null : segment.Previous is not null;
+        PeerInbox.Check(header, segment.Stage, segment.CurrentStep, fromNeighbour);
+        // Held until the emulated hops would have carried it: only then may it run, and only then is the sender told.
+        if (header.ModeledSeconds > 0) await clock.WaitUntilAsync(header.ModeledSeconds, context.CancellationToken).ConfigureAwait(false);
+        segment.Inbox.Put(frame, segment.Stage, segment.CurrentStep, fromNeighbour);
         return new DeliverReply();
+    });
+
+    public override Task<FlushReply> Flush(FlushRequest request, ServerCallContext context) => Guard(context, async () =>
+    {
+        var sent = await state.Segment(request.Stage).FlushAsync(request.Step, request.Run, request.MicroBatches, context.CancellationToken).ConfigureAwait(false);
+        var reply = new FlushReply();
+        reply.Sent.AddRange(sent);
+        return reply;
     });
 
     public override Task<StepReply> Step(StepRequest request, ServerCallContext context) => Guard(context, () =>
@@ -66,7 +83,10 @@ internal sealed class StageService(WorkerState state, ILogger<StageService> logg
     public override Task<SetStateReply> SetState(IAsyncStreamReader<StateChunk> requestStream, ServerCallContext context) => Guard(context, async () =>
     {
         var (stage, step, tensors) = await StateStream.ReadAsync(requestStream, state.Options.MaxFrameBytes, context.CancellationToken).ConfigureAwait(false);
-        var restored = state.Segment(stage).Restore(step, tensors);
+        var segment = state.Segment(stage);
+        // Nothing of the run being abandoned is sent after the restore (its late frames could not run anyway: another run).
+        await segment.ResetOutboxesAsync().ConfigureAwait(false);
+        var restored = segment.Restore(step, tensors);
         logger.LogInformation("Restored stage {Stage} to step {Step}: {Tensors} tensors", stage, step, restored);
         return new SetStateReply { Tensors = restored };
     });

@@ -22,13 +22,13 @@ public class RecoveryTests(ITestOutputHelper output)
     static (Tensor, Tensor) BatchOf(long index) => Batch(BatchSize, seed: 400 + (int)index, ScalarType.Float64);
 
     static ResilientTrainerOptions ResilientOptions(IReadOnlyDictionary<string, Uri> workers, PlanningProblem problem, CapturedLog log, int checkpointEvery = 1,
-        string? folder = null, DriftOptions? drift = null, int rejoinEvery = 5) => new()
+        string? folder = null, DriftOptions? drift = null, int rejoinEvery = 5, FrameRouting routing = FrameRouting.ViaCoordinator) => new()
     {
         RejoinEvery = rejoinEvery,
         Problem = problem,
         Trainer = DistributedFixtures.Options(workers, ScheduleKind.OneFOneB) with
         {
-            HeartbeatInterval = TimeSpan.FromMilliseconds(500), HeartbeatTimeout = TimeSpan.FromSeconds(2),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(500), HeartbeatTimeout = TimeSpan.FromSeconds(2), Routing = routing,
         },
         CheckpointEvery = checkpointEvery,
         CheckpointDirectory = folder,
@@ -40,8 +40,10 @@ public class RecoveryTests(ITestOutputHelper output)
     static Dictionary<(int Layer, string Name), double[]> Reference(PipelineLayout layout, int steps) =>
         InProcessWeights(layout, steps, ScheduleKind.OneFOneB, BatchOf);
 
-    [Fact]
-    public async Task A_worker_stopped_mid_step_is_survived_with_the_weights_of_a_run_that_never_failed()
+    [Theory]
+    [InlineData(FrameRouting.ViaCoordinator)]
+    [InlineData(FrameRouting.Direct)] // b's sends to d fail, or d's calls: either way d is found dead
+    public async Task A_worker_stopped_mid_step_is_survived_with_the_weights_of_a_run_that_never_failed(FrameRouting routing)
     {
         const int Steps = 5;
         var log = new CapturedLog();
@@ -55,7 +57,7 @@ public class RecoveryTests(ITestOutputHelper output)
         var folder = Directory.CreateTempSubdirectory("hopsplit-recovery-").FullName;
         try
         {
-            using var trainer = await ResilientTrainer.StartAsync(ResilientOptions(workers, problem, log, checkpointEvery: 2, folder: folder), layout);
+            using var trainer = await ResilientTrainer.StartAsync(ResilientOptions(workers, problem, log, checkpointEvery: 2, folder: folder, routing: routing), layout);
             Task? stopping = null;
             var done = new List<long>();
             var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -75,6 +75,7 @@ public class WorkerRefusalTests
         { "a negative modeled time", "modeled_seconds: -1 is not a pass time" },
         { "a delivered frame of another step", "step: stage 0 is at step 0, the delivered frame is for step 3" },
         { "a delivered empty frame", "dtype: a delivered frame carries a tensor" },
+        { "a delivered frame with a negative link time", "modeled_seconds: -1 is not a link time" },
         { "a delivery to a segment without a neighbour", "gradient: stage 0 takes no delivered activations: it has no previous worker sending to it" },
     };
 
@@ -101,18 +102,20 @@ public class WorkerRefusalTests
     }
 
     [Fact]
-    public async Task A_header_only_request_without_its_delivered_frame_is_refused_and_changes_nothing()
+    public async Task A_header_only_request_waits_for_its_delivered_frame_only_until_its_deadline_and_changes_nothing()
     {
         await using var worker = await StartWorker();
         var layout = PipelineLayout.From(Problem(BatchSize), Shapes[Shape], 6);
         var workers = new Dictionary<string, Uri> { ["a"] = worker.Address, ["b"] = worker.Address, ["d"] = worker.Address };
         using var trainer = await DistributedTrainer.ConnectAsync(layout, Options(workers, ScheduleKind.GPipe) with { Routing = FrameRouting.Direct });
-        using var client = new StageClient(worker.Address, Token);
+        // The neighbour sends from its outbox while it computes on, so the request waits for the frame; none comes.
+        using var client = new StageClient(worker.Address, Token, new StageClientOptions { CallTimeout = TimeSpan.FromSeconds(1) });
         var request = TensorFrame.Empty(0, 1, 2, stage: 2);
         request.Header.FromPeer = true;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<RpcException>(() => client.ForwardAsync(request, CancellationToken.None));
-        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        Assert.StartsWith("micro_batch: no activation of micro-batch 1 of step 0 has been delivered to stage 2", error.Status.Detail);
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 30);
         var (x, y) = Batch(BatchSize, seed: 900, ScalarType.Float64);
         using (x)
         using (y)
@@ -185,6 +188,7 @@ public class WorkerRefusalTests
             "a negative modeled time" => ([Chunk(Modeled(Header(DType.Float64, input), -1), 1024)], "forward"),
             "a delivered frame of another step" => ([Chunk(Header(DType.Float64, input, step: 3), 1024)], "deliver"),
 "a delivery to a segment without a neighbour" => ([Chunk(Header(DType.Float64, input), 1024)], "deliver"),
+            "a delivered frame with a negative link time" => ([Chunk(Modeled(Header(DType.Float64, input), -1), 1024)], "deliver"),
             "a delivered empty frame" => ([Chunk(new FrameHeader { MicroBatches = 2, Dtype = DType.None }, 0)], "deliver"),
             _ => throw new ArgumentOutOfRangeException(nameof(frame), frame, null),
         };
