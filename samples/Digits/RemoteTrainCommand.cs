@@ -58,7 +58,7 @@ internal static class RemoteTrainCommand
             Description = "Seconds to wait for workers that do not listen yet (started together with this command); those still silent are planned without. 0 does not wait.",
             DefaultValueFactory = _ => 20,
         };
-        var tls = new CoordinatorTlsOptions();
+        var tls = TlsOptions.Coordinator();
         var command = new Command("train-remote", "Train DigitNet on `digits worker` processes over gRPC (the coordinator); survives dead workers.");
         foreach (var option in new Option[] { workers, tokenFile, steps, schedule, seed, mnist, checkpointDir, checkpointEvery, replan, routing, rejoinEvery, waitForWorkers }) command.Options.Add(option);
         tls.AddTo(command);
@@ -72,7 +72,7 @@ internal static class RemoteTrainCommand
             {
                 nodes = WorkerAddresses.Parse(parse.GetValue(workers)!);
                 token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName);
-                client = tls.Flags(parse).Apply(new StageClientOptions(), nodes.Values);
+                client = tls.CoordinatorFlags(parse).Apply(new StageClientOptions(), nodes.Values);
                 data = DigitsDataset.Load(parse.GetValue(mnist)?.FullName);
             }
             catch (Exception e) when (e is ArgumentException or IOException or ToolInputException)

@@ -52,8 +52,8 @@ internal static class WorkerCommand
         {
             Description = "Stop when the process with this id exits (the cluster command passes its own, so no worker outlives it).",
         };
-        var tls = new WorkerTlsOptions();
-        var peerTls = new PeerTlsOptions();
+        var tls = TlsOptions.Worker();
+        var peerTls = TlsOptions.Peers();
         var command = new Command("worker", "Host DigitNet's stages for a HopSplit coordinator over gRPC (token-authenticated; TLS with client certificates as an option).");
         command.Options.Add(stopWith);
         command.Options.Add(listen);
@@ -73,14 +73,14 @@ internal static class WorkerCommand
             StageWorkerHostOptions options;
             try
             {
-                var (certificate, clientCa) = tls.Flags(parse).Load(address);
+                var (certificate, clientCa) = tls.WorkerFlags(parse).Load(address);
                 var maxFrameBytes = checked(parse.GetValue(maxFrame) << 20);
                 options = new StageWorkerHostOptions
                 {
                     Listen = address,
                     Certificate = certificate,
                     ClientCertificateAuthority = clientCa,
-                    PeerClient = peerTls.Flags(parse).Load(certificate, StageWorkerHostOptions.DefaultChunkBytes, maxFrameBytes),
+                    PeerClient = peerTls.PeerFlags(parse).Load(certificate, StageWorkerHostOptions.DefaultChunkBytes, maxFrameBytes),
                     Token = SharedToken.FromFile(parse.GetValue(tokenFile)!.FullName),
                     MaxFrameBytes = maxFrameBytes,
                     ComputeDelay = TimeSpan.FromMilliseconds(parse.GetValue(delay)),
