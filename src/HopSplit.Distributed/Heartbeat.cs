@@ -32,7 +32,7 @@ internal sealed class Heartbeat : IDisposable
             await client.PingAsync(timeout, cancellation).ConfigureAwait(false);
             return true;
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.Unimplemented)
+        catch (RpcException e) when (IsAnswer(e))
         {
             return true;
         }
@@ -41,6 +41,9 @@ internal sealed class Heartbeat : IDisposable
             return false;
         }
     }
+
+    /// <summary>A refusal only a running worker can give (a wrong token, an unknown call): the worker lives.</summary>
+    public static bool IsAnswer(RpcException e) => e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.Unimplemented;
 
     private async Task RunAsync(IReadOnlyList<StageClient> clients, TimeSpan interval, TimeSpan timeout, CancellationTokenSource step)
     {

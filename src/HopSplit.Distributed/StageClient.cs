@@ -115,7 +115,7 @@ public sealed class StageClient : IDisposable
     /// <summary>
     /// Waits up to <paramref name="timeout"/> for a worker that refuses connections (one started together with the
     /// coordinator may not listen yet), pinging it with <paramref name="pingTimeout"/>. True once it answers (a refused
-    /// token is an answer); false when the time is up or it fails in another way, which the next call then reports.
+    /// token is an answer, as for <see cref="Heartbeat"/>); false when the time is up or it fails in another way, which the next call then reports.
     /// </summary>
     public async Task<bool> WaitUntilListeningAsync(TimeSpan timeout, TimeSpan pingTimeout, CancellationToken cancellation)
     {
@@ -127,7 +127,7 @@ public sealed class StageClient : IDisposable
                 await PingAsync(pingTimeout, cancellation).ConfigureAwait(false);
                 return true;
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            catch (RpcException e) when (Heartbeat.IsAnswer(e))
             {
                 return true;
             }
